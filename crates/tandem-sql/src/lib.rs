@@ -1,8 +1,32 @@
 //! The wall between model output and the database.
 //!
-//! Pure and synchronous: SQL text in, [`ValidatedSql`] or a rejection out. Nothing else in
-//! tandem can make a [`ValidatedSql`], so only validated SQL can reach an executor.
+//! Pure and synchronous: SQL text in, [`ValidatedSql`] or a [`Rejection`] out. Nothing else in
+//! tandem can make a [`ValidatedSql`], so only validated SQL can reach an executor. This crate
+//! never opens a connection, never does IO, and never panics on any input.
+//!
+//! [`validate`] parses with sqlparser for the policy's dialect (with length and recursion
+//! limits), admits exactly one read-only query, denies dangerous functions, resolves every
+//! table and column against the [`tandem_core::Catalog`] (through aliases, CTEs, subqueries,
+//! joins and set operations), checks conformance to the confirmed plan's [`Scope`], and caps
+//! the row count. Each finding is a [`Violation`] with a stable [`ViolationCode`], a span, close
+//! matches, and a [`tandem_core::RepairTier`]; tier-0 findings carry a [`Fix`] that
+//! [`apply_fix`] applies without a model.
 
+mod denylist;
+mod fix;
+mod guard;
+mod limit;
+mod parse;
+mod policy;
+mod prescan;
+mod span;
+mod validate;
 mod validated;
+mod violation;
 
+pub use fix::{Edit, Fix, FixError, apply_fix, apply_fixes};
+pub use policy::{PlanFilter, Policy, Scope};
+pub use span::Span;
+pub use validate::validate;
 pub use validated::ValidatedSql;
+pub use violation::{Rejection, Violation, ViolationCode};

@@ -1,0 +1,111 @@
+//! The row cap: the outermost query gets `LIMIT max_rows`, or its own limit lowered to it.
+//! The executor caps rows too; this makes the database stop early instead of streaming rows
+//! that would be thrown away.
+
+use sqlparser::ast::{Expr, LimitClause, Query, UnaryOperator, Value};
+
+use crate::violation::{Violation, ViolationCode};
+
+/// Adds or lowers the limit of `query` (the outermost one) to `max_rows`.
+pub(crate) fn cap(query: &mut Query, max_rows: u64) -> Result<(), Violation> {
+    if let Some(fetch) = &mut query.fetch {
+        // FETCH FIRST n ROWS; PostgreSQL refuses LIMIT and FETCH together, so cap in place.
+        if fetch.percent {
+            return Err(not_constant("FETCH … PERCENT"));
+        }
+        if let Some(quantity) = &mut fetch.quantity {
+            cap_expr(quantity, max_rows)?;
+        }
+        return Ok(());
+    }
+    match &mut query.limit_clause {
+        None => {
+            query.limit_clause = Some(LimitClause::LimitOffset { limit: Some(number(max_rows)), offset: None, limit_by: vec![] });
+            Ok(())
+        }
+        Some(LimitClause::LimitOffset { limit: limit @ None, .. }) => {
+            *limit = Some(number(max_rows));
+            Ok(())
+        }
+        Some(LimitClause::LimitOffset { limit: Some(limit), .. } | LimitClause::OffsetCommaLimit { limit, .. }) => {
+            cap_expr(limit, max_rows)
+        }
+    }
+}
+
+fn cap_expr(limit: &mut Expr, max_rows: u64) -> Result<(), Violation> {
+    match constant(limit) {
+        Some(Bound::Rows(n)) if n <= max_rows => Ok(()),
+        // A larger limit, or none at all (SQLite reads a negative limit and PostgreSQL a NULL
+        // one as "no limit").
+        Some(Bound::Rows(_) | Bound::Unbounded) => {
+            *limit = number(max_rows);
+            Ok(())
+        }
+        None => Err(not_constant(&limit.to_string())),
+    }
+}
+
+enum Bound {
+    Rows(u64),
+    Unbounded,
+}
+
+fn constant(expr: &Expr) -> Option<Bound> {
+    match expr {
+        Expr::Value(v) => match &v.value {
+            Value::Number(n, _) => n.parse().ok().map(Bound::Rows),
+            Value::Null => Some(Bound::Unbounded),
+            _ => None,
+        },
+        Expr::UnaryOp { op: UnaryOperator::Minus, expr } => {
+            matches!(&**expr, Expr::Value(v) if matches!(v.value, Value::Number(..))).then_some(Bound::Unbounded)
+        }
+        Expr::Nested(inner) => constant(inner),
+        _ => None,
+    }
+}
+
+fn number(n: u64) -> Expr {
+    Expr::value(Value::Number(n.to_string(), false))
+}
+
+fn not_constant(what: &str) -> Violation {
+    Violation::new(
+        ViolationCode::LimitNotConstant,
+        format!("the row limit `{what}` is not a constant, so the row cap cannot be applied; use LIMIT n"),
+        None,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sqlparser::ast::Statement;
+    use sqlparser::dialect::PostgreSqlDialect;
+    use sqlparser::parser::Parser;
+
+    fn check(sql: &str, expect: &str) {
+        let mut statements = Parser::parse_sql(&PostgreSqlDialect {}, sql).unwrap();
+        let Statement::Query(query) = &mut statements[0] else { panic!("not a query") };
+        let got = match cap(query, 100) {
+            Ok(()) => query.to_string(),
+            Err(v) => v.code.as_str().to_owned(),
+        };
+        assert_eq!(got, expect, "{sql}");
+    }
+
+    #[test]
+    fn adds_or_lowers_the_outer_limit() {
+        check("SELECT 1", "SELECT 1 LIMIT 100");
+        check("SELECT 1 LIMIT 5", "SELECT 1 LIMIT 5");
+        check("SELECT 1 LIMIT 500 OFFSET 3", "SELECT 1 LIMIT 100 OFFSET 3");
+        check("SELECT 1 OFFSET 3", "SELECT 1 LIMIT 100 OFFSET 3");
+        check("SELECT 1 LIMIT ALL", "SELECT 1 LIMIT 100");
+        check("SELECT 1 LIMIT -1", "SELECT 1 LIMIT 100");
+        check("SELECT 1 LIMIT NULL", "SELECT 1 LIMIT 100");
+        check("SELECT 1 FETCH FIRST 1000 ROWS ONLY", "SELECT 1 FETCH FIRST 100 ROWS ONLY");
+        check("SELECT 1 UNION SELECT 2 LIMIT 7", "SELECT 1 UNION SELECT 2 LIMIT 7");
+        check("SELECT 1 LIMIT (SELECT 5)", "limit_not_constant");
+    }
+}

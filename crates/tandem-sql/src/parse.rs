@@ -1,0 +1,144 @@
+//! Tokenising and parsing for the policy's dialect, with the length and recursion limits.
+
+use sqlparser::ast::Statement;
+use sqlparser::dialect::{MySqlDialect, PostgreSqlDialect, SQLiteDialect};
+use sqlparser::parser::{Parser, ParserError};
+use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
+use tandem_core::Dialect;
+
+use crate::policy::Policy;
+use crate::span::{LineIndex, Span};
+use crate::violation::{Violation, ViolationCode};
+
+static SQLITE: SQLiteDialect = SQLiteDialect {};
+static POSTGRES: PostgreSqlDialect = PostgreSqlDialect {};
+static MYSQL: MySqlDialect = MySqlDialect {};
+
+/// The sqlparser dialect for a tandem dialect.
+pub(crate) fn parser_dialect(dialect: Dialect) -> &'static dyn sqlparser::dialect::Dialect {
+    match dialect {
+        Dialect::Sqlite => &SQLITE,
+        Dialect::Postgres => &POSTGRES,
+        Dialect::Mysql => &MYSQL,
+    }
+}
+
+/// The SQL text with its tokens (comments and whitespace included) and a line index, shared
+/// by every check that needs to point into the source.
+#[derive(Debug)]
+pub(crate) struct Source<'a> {
+    pub(crate) sql: &'a str,
+    pub(crate) tokens: Vec<TokenWithSpan>,
+    pub(crate) lines: LineIndex<'a>,
+}
+
+impl Source<'_> {
+    /// The byte span of a sqlparser span, if it can be placed.
+    pub(crate) fn span(&self, span: sqlparser::tokenizer::Span) -> Option<Span> {
+        self.lines.span(span)
+    }
+
+    /// The byte span of the token at `index`.
+    pub(crate) fn token_span(&self, index: usize) -> Option<Span> {
+        self.tokens.get(index).and_then(|t| self.span(t.span))
+    }
+
+    /// The index of the token that starts at byte `start`.
+    pub(crate) fn token_at(&self, start: usize) -> Option<usize> {
+        self.tokens.iter().position(|t| self.lines.offset(t.span.start) == Some(start))
+    }
+}
+
+/// Why parsing failed: the violations, and the token the parser stopped at when known.
+#[derive(Debug)]
+pub(crate) struct ParseFailure {
+    pub(crate) violations: Vec<Violation>,
+    pub(crate) at_token: Option<usize>,
+}
+
+/// Tokenises `sql`. A tokenizer error (an unterminated string, say) is a syntax error.
+pub(crate) fn tokenize<'a>(sql: &'a str, policy: &Policy) -> Result<Source<'a>, Violation> {
+    if sql.len() > policy.max_sql_bytes {
+        return Err(Violation::new(
+            ViolationCode::TooLong,
+            format!("the SQL is {} bytes long; the limit is {}", sql.len(), policy.max_sql_bytes),
+            None,
+        ));
+    }
+    let lines = LineIndex::new(sql);
+    match Tokenizer::new(parser_dialect(policy.dialect), sql).tokenize_with_location() {
+        Ok(tokens) => Ok(Source { sql, tokens, lines }),
+        Err(error) => {
+            let at = lines.offset(error.location).map(|start| Span::new(start, start));
+            Err(Violation::new(ViolationCode::SyntaxError, error.message, at))
+        }
+    }
+}
+
+/// Parses every statement of `source`, under the policy's recursion limit.
+pub(crate) fn parse(source: &Source<'_>, policy: &Policy) -> Result<Vec<Statement>, ParseFailure> {
+    let mut parser = Parser::new(parser_dialect(policy.dialect))
+        .with_recursion_limit(policy.max_depth)
+        .with_tokens_with_locations(source.tokens.clone());
+    match parser.parse_statements() {
+        Ok(statements) if statements.is_empty() => Err(ParseFailure {
+            violations: vec![Violation::new(ViolationCode::EmptyStatement, "there is no SQL statement", None)],
+            at_token: None,
+        }),
+        Ok(statements) => Ok(statements),
+        Err(ParserError::RecursionLimitExceeded) => Err(ParseFailure {
+            violations: vec![Violation::new(
+                ViolationCode::TooDeep,
+                format!("the SQL nests deeper than the limit of {} levels", policy.max_depth),
+                None,
+            )],
+            at_token: None,
+        }),
+        Err(error @ (ParserError::ParserError(_) | ParserError::TokenizerError(_))) => {
+            let at_token = stop_token(source, parser.index());
+            let span = at_token.and_then(|i| source.token_span(i));
+            Err(ParseFailure {
+                violations: vec![Violation::new(ViolationCode::SyntaxError, error.to_string(), span)],
+                at_token,
+            })
+        }
+    }
+}
+
+/// The token the parser complained about: usually the next meaningful one at its position
+/// (it peeks before failing), or the last one when it ran into the end of the input.
+fn stop_token(source: &Source<'_>, index: usize) -> Option<usize> {
+    let meaningful = |t: &TokenWithSpan| !matches!(t.token, Token::Whitespace(_) | Token::EOF);
+    let upto = index.min(source.tokens.len());
+    let after = source.tokens.get(upto..)?.iter().position(meaningful).map(|i| i + upto);
+    after.or_else(|| source.tokens.iter().rposition(meaningful))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn failure(sql: &str) -> (ViolationCode, Option<String>) {
+        let policy = Policy::new(Dialect::Sqlite);
+        let source = tokenize(sql, &policy).unwrap();
+        let failure = parse(&source, &policy).unwrap_err();
+        let span = failure.violations[0].span.and_then(|s| s.slice(sql)).map(str::to_owned);
+        (failure.violations[0].code, span)
+    }
+
+    #[test]
+    fn syntax_errors_point_at_the_offending_token() {
+        assert_eq!(failure("SELECT a FROM t WHERE"), (ViolationCode::SyntaxError, Some("WHERE".into())));
+        assert_eq!(failure("SELECT a b c FROM t"), (ViolationCode::SyntaxError, Some("c".into())));
+        assert_eq!(failure("  "), (ViolationCode::EmptyStatement, None));
+        assert_eq!(failure(&format!("SELECT {}1{}", "(".repeat(200), ")".repeat(200))).0, ViolationCode::TooDeep);
+    }
+
+    #[test]
+    fn tokenizer_errors_and_length_are_violations() {
+        let policy = Policy::new(Dialect::Postgres);
+        assert_eq!(tokenize("SELECT 'open", &policy).unwrap_err().code, ViolationCode::SyntaxError);
+        let long = format!("SELECT {}", "1,".repeat(policy.max_sql_bytes));
+        assert_eq!(tokenize(&long, &policy).unwrap_err().code, ViolationCode::TooLong);
+    }
+}
