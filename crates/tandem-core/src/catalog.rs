@@ -4,6 +4,7 @@
 //! rendered schemas, and therefore prompts, are deterministic and prefix-cache friendly.
 
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 /// A possibly schema-qualified table name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -132,6 +133,102 @@ impl Catalog {
     pub fn n_columns(&self) -> usize {
         self.tables.iter().map(|t| t.columns.len()).sum()
     }
+
+    /// The distinct schemas of the catalog in catalog order (first appearance); `None` stands
+    /// for unqualified tables.
+    pub fn schemas(&self) -> Vec<Option<&str>> {
+        let mut seen: Vec<Option<&str>> = Vec::new();
+        for table in &self.tables {
+            let schema = table.name.schema.as_deref();
+            if !seen.contains(&schema) {
+                seen.push(schema);
+            }
+        }
+        seen
+    }
+
+    /// The snapshot's version: SHA-256 over a canonical, length-prefixed encoding of every
+    /// table in catalog order, so it is the same on every run and platform and changes with
+    /// any name, type, key, comment or sample. Row estimates are left out on purpose: they
+    /// drift with every insert without changing what the schema means, and indexes keyed by
+    /// this version should not rebuild for them.
+    pub fn version(&self) -> CatalogVersion {
+        let mut hasher = Sha256::new();
+        hasher.update(b"tandem-catalog-v1");
+        put_len(&mut hasher, self.tables.len());
+        for table in &self.tables {
+            put_opt_str(&mut hasher, table.name.schema.as_deref());
+            put_str(&mut hasher, &table.name.name);
+            hasher.update([match table.kind {
+                TableKind::Table => 0u8,
+                TableKind::View => 1u8,
+            }]);
+            put_opt_str(&mut hasher, table.comment.as_deref());
+            put_len(&mut hasher, table.columns.len());
+            for column in &table.columns {
+                put_str(&mut hasher, &column.name);
+                put_str(&mut hasher, &column.data_type);
+                hasher.update([u8::from(column.nullable)]);
+                put_opt_str(&mut hasher, column.comment.as_deref());
+                put_strs(&mut hasher, &column.samples);
+            }
+            put_strs(&mut hasher, &table.primary_key);
+            put_len(&mut hasher, table.foreign_keys.len());
+            for fk in &table.foreign_keys {
+                put_strs(&mut hasher, &fk.columns);
+                put_opt_str(&mut hasher, fk.referenced_table.schema.as_deref());
+                put_str(&mut hasher, &fk.referenced_table.name);
+                put_strs(&mut hasher, &fk.referenced_columns);
+            }
+        }
+        CatalogVersion(hasher.finalize().into())
+    }
+}
+
+/// Lengths are fixed-width little-endian so the encoding does not depend on the platform.
+fn put_len(hasher: &mut Sha256, len: usize) {
+    hasher.update(u64::try_from(len).unwrap_or(u64::MAX).to_le_bytes());
+}
+
+fn put_str(hasher: &mut Sha256, text: &str) {
+    put_len(hasher, text.len());
+    hasher.update(text.as_bytes());
+}
+
+fn put_opt_str(hasher: &mut Sha256, text: Option<&str>) {
+    match text {
+        None => hasher.update([0u8]),
+        Some(text) => {
+            hasher.update([1u8]);
+            put_str(hasher, text);
+        }
+    }
+}
+
+fn put_strs(hasher: &mut Sha256, texts: &[String]) {
+    put_len(hasher, texts.len());
+    for text in texts {
+        put_str(hasher, text);
+    }
+}
+
+/// The version of a catalog snapshot (see [`Catalog::version`]); shown as 64 hex digits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CatalogVersion([u8; 32]);
+
+impl CatalogVersion {
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for CatalogVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for byte in self.0 {
+            write!(f, "{byte:02x}")?;
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -150,5 +247,40 @@ mod tests {
         let users = catalog.table(Some("A"), "USERS").unwrap();
         assert_eq!(users.column("id").map(|c| c.name.as_str()), Some("Id"));
         assert_eq!(catalog.n_columns(), 1);
+    }
+
+    #[test]
+    fn version_is_stable_and_sensitive() {
+        let base = || {
+            let mut orders = Table::new(TableName::qualified("shop", "orders"), vec![Column::new("id", "int")]);
+            orders.primary_key = vec!["id".into()];
+            Catalog::new(vec![orders])
+        };
+        // Pinned (computed independently from the documented encoding) so that a change of
+        // encoding or a platform difference is caught.
+        assert_eq!(base().version().to_string(), "4d940d097146cd1307eb204eca2dc88d5c31127c909c003621986e1c06c4a951");
+        let mut renamed = base();
+        renamed.tables[0].columns[0].name = "ident".into();
+        assert_ne!(renamed.version(), base().version());
+        let mut sampled = base();
+        sampled.tables[0].columns[0].samples = vec!["1".into()];
+        assert_ne!(sampled.version(), base().version());
+        let mut grown = base();
+        grown.tables[0].row_estimate = Some(10);
+        assert_eq!(grown.version(), base().version(), "row estimates do not change the version");
+        // Length prefixes keep ("ab", "c") apart from ("a", "bc").
+        let split = |a: &str, b: &str| Catalog::new(vec![Table::new(TableName::qualified(a, b), vec![])]).version();
+        assert_ne!(split("ab", "c"), split("a", "bc"));
+    }
+
+    #[test]
+    fn schemas_in_catalog_order() {
+        let catalog = Catalog::new(vec![
+            Table::new(TableName::qualified("b", "x"), vec![]),
+            Table::new(TableName::qualified("a", "y"), vec![]),
+            Table::new(TableName::qualified("b", "z"), vec![]),
+            Table::new(TableName::new("w"), vec![]),
+        ]);
+        assert_eq!(catalog.schemas(), vec![Some("b"), Some("a"), None]);
     }
 }

@@ -8,6 +8,6 @@ mod catalog;
 mod dialect;
 mod repair;
 
-pub use catalog::{Catalog, Column, ForeignKey, Table, TableKind, TableName};
+pub use catalog::{Catalog, CatalogVersion, Column, ForeignKey, Table, TableKind, TableName};
 pub use dialect::{Dialect, UnknownDialect};
 pub use repair::RepairTier;
