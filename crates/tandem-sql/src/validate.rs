@@ -7,7 +7,7 @@ use crate::parse::{self, Source};
 use crate::policy::Policy;
 use crate::validated::ValidatedSql;
 use crate::violation::{Rejection, Violation, ViolationCode};
-use crate::{guard, limit, prescan};
+use crate::{guard, limit, normalise, prescan, resolve};
 
 /// Validates one model-written statement against the policy and catalog.
 ///
@@ -32,14 +32,20 @@ pub fn validate(sql: &str, policy: &Policy, catalog: &Catalog) -> Result<Validat
         return Err(reject(violations));
     };
     let mut violations = guard::check(&Statement::Query(query.clone()), policy.dialect, &source);
+    if violations.iter().any(|v| v.fatal) {
+        // A policy violation is not retried, so its names need not be resolved.
+        return Err(reject(violations));
+    }
+    let resolution = resolve::resolve(&query, catalog, policy.dialect, policy.scope.as_ref(), &source);
+    violations.extend(resolution.violations);
     if let Err(violation) = limit::cap(&mut query, policy.max_rows) {
         violations.push(violation);
     }
-    let _ = catalog;
     if violations.iter().any(|v| v.fatal) {
         return Err(reject(violations));
     }
-    Ok(ValidatedSql::new(query.to_string(), policy.dialect, Vec::new(), violations))
+    normalise::string_literals(&mut query, &resolution.string_literals);
+    Ok(ValidatedSql::new(query.to_string(), policy.dialect, resolution.tables, violations))
 }
 
 /// Stacked statements: say so, and report what each of them would have done.
