@@ -8,7 +8,7 @@
 //!
 //! Modules follow real warehouses' prefixes: `sales_`, `crm_`, `prd_`, `inv_`, `purch_`,
 //! `proc_`, `hr_`, `pay_`, `fin_`, `ship_`, `sup_`, `mkt_`, `mfg_`, `proj_`, `ast_`, `aud_`,
-//! `it_`, `lgl_`, `fac_`, `esg_`, reference data (`geo_`, `ref_`), and the long tail a
+//! `it_`, `lgl_`, `fac_`, `esg_`, `ecom_`, `loy_`, reference data (`geo_`, `ref_`), and the long tail a
 //! warehouse accumulates: `_history`, `stg_`, `arch_`, `lnd_`, `dw_`, `rpt_`, `etl_`, `cfg_`.
 //! Data covers 2022-01-01 to 2024-12-31; amounts are in USD.
 //!

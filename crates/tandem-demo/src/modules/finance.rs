@@ -146,5 +146,28 @@ pub(crate) fn tables() -> Vec<TableDef> {
             .fk("invoice_id", "fin_invoice", "Overdue invoice.")
             .req("notice_date", ty::DATE, "Date sent.")
             .req("dunning_level", ty::INT, "1 reminder, 2 warning, 3 final notice."),
+        TableDef::new("finance", "fin_payment_batch", "Batches of supplier payments sent to the bank.")
+            .id("payment_batch_id", "Surrogate key.")
+            .fk("bank_account_id", "fin_bank_account", "Paying account.")
+            .req("batch_date", ty::DATE, "Date sent.")
+            .req("batch_total", ty::MONEY, "Total paid in USD."),
+        TableDef::new("finance", "fin_cash_forecast", "Weekly cash-flow forecast per bank account.")
+            .fk("bank_account_id", "fin_bank_account", "Account.")
+            .req("week_start", ty::DATE, "Week.")
+            .req("expected_inflow", ty::MONEY, "Expected receipts in USD.")
+            .req("expected_outflow", ty::MONEY, "Expected payments in USD.")
+            .key(&["bank_account_id", "week_start"]),
+        TableDef::new("finance", "fin_customer_credit_review", "Periodic credit reviews of customer accounts.")
+            .id("credit_review_id", "Surrogate key.")
+            .fk("customer_id", "crm_customer", "Customer reviewed.")
+            .req("review_date", ty::DATE, "Date.")
+            .req("approved_credit_limit", ty::MONEY, "Credit limit approved in USD.")
+            .col("risk_rating", ty::CODE, "A (low) to E (high)."),
+        TableDef::new("finance", "fin_tax_return", "Filed sales-tax / VAT returns per country and period.")
+            .id("tax_return_id", "Surrogate key.")
+            .fk("country_id", "geo_country", "Country filed in.")
+            .fk("fiscal_period_id", "fin_fiscal_period", "Period.")
+            .req("tax_due", ty::MONEY, "Tax due in USD.")
+            .col("filed_date", ty::DATE, "Date filed."),
     ]
 }

@@ -95,5 +95,28 @@ pub(crate) fn tables() -> Vec<TableDef> {
             .req("reported_date", ty::DATE, "Date found.")
             .req("quantity", ty::INT, "Units damaged.")
             .col("write_off_amount", ty::MONEY, "Value written off in USD."),
+        TableDef::new("inventory", "inv_pick_list", "Pick lists released to the warehouse floor for outbound orders.")
+            .id("pick_list_id", "Surrogate key.")
+            .fk("warehouse_id", "inv_warehouse", "Warehouse.")
+            .req("released_at", ty::TS, "When released.")
+            .col("completed_at", ty::TS, "When fully picked."),
+        TableDef::new("inventory", "inv_pick_list_line", "Lines of pick lists: what to pick from which bin.")
+            .id("pick_line_id", "Surrogate key.")
+            .fk("pick_list_id", "inv_pick_list", "Pick list.")
+            .fk("order_line_id", "sales_order_line", "Order line being picked.")
+            .fk("bin_id", "inv_storage_bin", "Bin to pick from.")
+            .req("quantity", ty::INT, "Units to pick."),
+        TableDef::new("inventory", "inv_putaway_task", "Put-away tasks moving received goods into bins.")
+            .id("putaway_task_id", "Surrogate key.")
+            .fk("receipt_id", "purch_goods_receipt", "Receipt being put away.")
+            .fk("bin_id", "inv_storage_bin", "Destination bin.")
+            .req("quantity", ty::INT, "Units.")
+            .col("done_at", ty::TS, "When done."),
+        TableDef::new("inventory", "inv_dock_appointment", "Inbound and outbound dock door appointments.")
+            .id("appointment_id", "Surrogate key.")
+            .fk("warehouse_id", "inv_warehouse", "Warehouse.")
+            .fk_opt("carrier_id", "ship_carrier", "Carrier arriving.")
+            .req("slot_start", ty::TS, "Slot start.")
+            .req("direction", ty::CODE, "Inbound or Outbound."),
     ]
 }

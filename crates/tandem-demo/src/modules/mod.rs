@@ -6,6 +6,7 @@ mod codes;
 mod crm;
 mod derived;
 mod dw;
+mod ecommerce;
 mod esg;
 mod finance;
 mod geo;
@@ -14,6 +15,7 @@ mod inventory;
 mod it;
 mod legal;
 mod logistics;
+mod loyalty;
 mod manufacturing;
 mod marketing;
 mod payroll;
@@ -30,7 +32,7 @@ use crate::schema::{TableDef, link};
 /// Every table, in creation order (operational modules, code lists, derived, analytical,
 /// platform), with foreign keys linked to their targets.
 pub(crate) fn all() -> Vec<TableDef> {
-    let modules: [fn() -> Vec<TableDef>; 20] = [
+    let modules: [fn() -> Vec<TableDef>; 22] = [
         geo::tables,
         hr::tables,
         payroll::tables,
@@ -51,6 +53,8 @@ pub(crate) fn all() -> Vec<TableDef> {
         it::tables,
         legal::tables,
         esg::tables,
+        ecommerce::tables,
+        loyalty::tables,
     ];
     let mut tables: Vec<TableDef> = modules.iter().flat_map(|module| module()).collect();
     tables.extend(codes::tables());

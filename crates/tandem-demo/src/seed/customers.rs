@@ -46,7 +46,9 @@ fn legal_suffix(iso: &str) -> &'static str {
         "FR" | "BE" => " SA",
         "GB" | "IE" | "ZA" | "IN" | "SG" => " Ltd",
         "NL" => " BV",
-        "ES" | "MX" | "CL" => " SL",
+        "ES" => " SL",
+        "MX" => " S.A. de C.V.",
+        "CL" => " SpA",
         "IT" => " SpA",
         "SE" => " AB",
         "PL" => " Sp. z o.o.",
@@ -114,7 +116,10 @@ fn customers(world: &mut World, g: &mut Gen, reps: &[i64]) {
             (COMPANY_WORDS.get(w).copied().unwrap_or("Apex"), COMPANY_NOUNS.get(n).copied().unwrap_or(("Systems", 7)));
         // The first account is a well-known name so demos can ask about it by name.
         let name = if id == 1 { "Acme Corporation".to_owned() } else { format!("{word} {noun}{}", legal_suffix(iso)) };
-        let segment = if noun == "University" || (id % 23 == 0) {
+        let industry = if id == 1 { 2 } else { industry };
+        let segment = if id == 1 {
+            "Enterprise"
+        } else if noun == "University" || (id % 23 == 0) {
             "Public Sector"
         } else {
             *g.weighted(&[("Enterprise", 22), ("Mid-Market", 38), ("Small Business", 40)])
