@@ -1,0 +1,67 @@
+//! Command-line arguments.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+/// tandem: a text-to-SQL gateway that spends the large model's tokens only where they count.
+#[derive(Debug, Parser)]
+#[command(name = "tandem", version, about)]
+pub struct Cli {
+    /// Configuration file (default: ./tandem.toml if present, else built-in defaults).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Log filter, e.g. `info` or `tandem=debug` (also RUST_LOG).
+    #[arg(long, global = true, value_name = "FILTER")]
+    pub log: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Ask a question in plain language.
+    Ask {
+        /// The question.
+        question: String,
+    },
+    /// Manage the built-in local models.
+    Models {
+        #[command(subcommand)]
+        command: ModelsCommand,
+    },
+    /// Load the configuration, check it, and print what it resolves to.
+    CheckConfig,
+    /// Benchmarks that print figures.
+    Bench {
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ModelsCommand {
+    /// List the built-in models and whether they are present.
+    List,
+    /// Download, assemble and verify built-in models (default: both).
+    Pull {
+        /// Model names (see `tandem models list`).
+        names: Vec<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Prefill and decode speed of the configured models, and the prefix-reuse saving.
+    Llm {
+        /// Print one JSON object as the last line of standard output.
+        #[arg(long)]
+        json: bool,
+        /// Which tiers to measure.
+        #[arg(long, value_delimiter = ',', default_value = "small,large")]
+        tiers: Vec<String>,
+        /// Prompt sizes in tokens.
+        #[arg(long, value_delimiter = ',', default_value = "500,2000")]
+        prompt_tokens: Vec<u32>,
+    },
+}

@@ -1,0 +1,24 @@
+//! One module per command; `run` dispatches.
+
+mod ask;
+mod ask_exec;
+mod bench;
+mod check_config;
+mod models;
+
+use anyhow::Context as _;
+
+use crate::cli::{BenchCommand, Cli, Command};
+use crate::config;
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = config::load(cli.config.as_deref()).context("loading configuration")?;
+    match cli.command {
+        Command::Ask { question } => ask::run(&config, &question).await,
+        Command::Models { command } => models::run(&config, command),
+        Command::CheckConfig => check_config::run(&config),
+        Command::Bench { command: BenchCommand::Llm { json, tiers, prompt_tokens } } => {
+            bench::llm(&config, json, &tiers, prompt_tokens).await
+        }
+    }
+}

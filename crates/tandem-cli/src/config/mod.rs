@@ -1,0 +1,177 @@
+//! Configuration: one TOML file plus `TANDEM_SECTION__KEY` environment overrides, secrets only
+//! by reference (`env::NAME`).
+//!
+//! This module is the only place that reads the process environment (clippy's
+//! `disallowed-methods` enforces it). Raw settings are deserialised here, then turned into
+//! validated [`ModelSettings`] so a bad file is reported whole, with the key that is wrong.
+
+pub mod model;
+mod secret;
+
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+pub use model::{ModelConfig, ModelSettings, StructuredOutputMode};
+pub use secret::{Secret, SecretRef};
+
+/// The whole configuration file.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub paths: PathsConfig,
+    #[serde(default)]
+    pub models: ModelsConfig,
+}
+
+/// Where tandem keeps downloaded and generated files.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PathsConfig {
+    /// Root of tandem's caches; default `~/.cache/tandem`.
+    pub cache_dir: Option<PathBuf>,
+    /// Where model files are assembled; default `<cache_dir>/models`.
+    pub models_dir: Option<PathBuf>,
+}
+
+/// The two model tiers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelsConfig {
+    pub small: ModelConfig,
+    pub large: ModelConfig,
+}
+
+impl Default for ModelsConfig {
+    fn default() -> Self {
+        Self { small: ModelConfig::local("qwen2.5-coder-0.5b"), large: ModelConfig::local("qwen2.5-coder-1.5b") }
+    }
+}
+
+/// A configuration that could not be loaded or does not make sense.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read configuration: {0}")]
+    Load(#[from] Box<figment::Error>),
+    #[error("configuration file {path} does not exist")]
+    MissingFile { path: PathBuf },
+    #[error("models.{tier}: {problem}")]
+    Model { tier: &'static str, problem: String },
+    #[error("secret `env::{name}` is not set in the environment")]
+    MissingSecret { name: String },
+    #[error("cannot find the home directory (HOME is unset); set paths.cache_dir")]
+    NoHome,
+}
+
+/// Loads defaults, then `path` (if given, it must exist; else `./tandem.toml` if present),
+/// then `TANDEM_SECTION__KEY` environment overrides.
+pub fn load(path: Option<&Path>) -> Result<Config, ConfigError> {
+    let mut figment = Figment::from(Serialized::defaults(Config::default()));
+    match path {
+        Some(path) if !path.exists() => return Err(ConfigError::MissingFile { path: path.to_owned() }),
+        Some(path) => figment = figment.merge(Toml::file_exact(path)),
+        None if Path::new("tandem.toml").exists() => figment = figment.merge(Toml::file_exact("tandem.toml")),
+        None => {}
+    }
+    // Only keys with a section separator are configuration; TANDEM_REQUIRE_ALL and friends
+    // are test switches, not settings.
+    let env = Env::prefixed("TANDEM_").filter(|key| key.as_str().contains("__")).split("__");
+    figment.merge(env).extract().map_err(|e| ConfigError::Load(Box::new(e)))
+}
+
+impl Config {
+    /// The cache root: `paths.cache_dir` or `$HOME/.cache/tandem`.
+    pub fn cache_dir(&self) -> Result<PathBuf, ConfigError> {
+        match &self.paths.cache_dir {
+            Some(dir) => Ok(expand_home(dir)?),
+            None => Ok(home_dir()?.join(".cache").join("tandem")),
+        }
+    }
+
+    pub fn models_dir(&self) -> Result<PathBuf, ConfigError> {
+        match &self.paths.models_dir {
+            Some(dir) => expand_home(dir),
+            None => Ok(self.cache_dir()?.join("models")),
+        }
+    }
+
+    /// Validated settings for both tiers, secrets resolved.
+    pub fn model_settings(&self) -> Result<[ModelSettings; 2], ConfigError> {
+        let models_dir = self.models_dir()?;
+        Ok([
+            ModelSettings::from_config("small", &self.models.small, &models_dir)?,
+            ModelSettings::from_config("large", &self.models.large, &models_dir)?,
+        ])
+    }
+}
+
+#[expect(clippy::disallowed_methods, reason = "the config module is the environment funnel")]
+fn home_dir() -> Result<PathBuf, ConfigError> {
+    std::env::var_os("HOME").filter(|h| !h.is_empty()).map(PathBuf::from).ok_or(ConfigError::NoHome)
+}
+
+/// Expands a leading `~/` so paths in the example config work as written.
+pub fn expand_home(path: &Path) -> Result<PathBuf, ConfigError> {
+    match path.strip_prefix("~") {
+        Ok(rest) => Ok(home_dir()?.join(rest)),
+        Err(_) => Ok(path.to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_the_local_models() {
+        let config = Config::default();
+        assert_eq!(config.models.small.backend, Backend::Llamacpp);
+        assert_eq!(config.models.large.model.as_deref(), Some("qwen2.5-coder-1.5b"));
+    }
+
+    #[test]
+    fn file_then_env_overrides() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "t.toml",
+                r#"
+                [models.large]
+                backend = "openai"
+                base_url = "http://127.0.0.1:8000/v1"
+                model = "deepseek-v3"
+                api_key = "env::TEST_KEY"
+                max_in_flight = 3
+                "#,
+            )?;
+            jail.set_env("TANDEM_MODELS__LARGE__MAX_IN_FLIGHT", "2");
+            jail.set_env("TANDEM_REQUIRE_ALL", "1");
+            jail.set_env("TEST_KEY", "sk-123");
+            let config = load(Some(Path::new("t.toml"))).map_err(|e| e.to_string())?;
+            assert_eq!(config.models.large.max_in_flight, 2);
+            let [_, large] = config.model_settings().map_err(|e| e.to_string())?;
+            match large.backend {
+                model::BackendSettings::OpenAi { api_key: Some(key), .. } => assert_eq!(key.expose(), "sk-123"),
+                other => panic!("unexpected backend {other:?}"),
+            }
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_clear_errors() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("t.toml", "[models.small]\nbackend = \"llamacpp\"\nmodel = \"x\"\nmax_inflight = 2\n")?;
+            let error = load(Some(Path::new("t.toml"))).unwrap_err().to_string();
+            assert!(error.contains("max_inflight"), "{error}");
+            jail.create_file("u.toml", "[models.large]\nbackend = \"openai\"\nmodel = \"m\"\n")?;
+            let config = load(Some(Path::new("u.toml"))).map_err(|e| e.to_string())?;
+            let error = config.model_settings().unwrap_err().to_string();
+            assert!(error.contains("models.large") && error.contains("base_url"), "{error}");
+            assert!(matches!(load(Some(Path::new("missing.toml"))), Err(ConfigError::MissingFile { .. })));
+            Ok(())
+        });
+    }
+}
