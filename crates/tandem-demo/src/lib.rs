@@ -20,6 +20,16 @@
 //! same comments for callers that hold the generator's output.
 //!
 //! Main items: [`generate`], [`Warehouse`], [`TableDoc`], [`ColumnDoc`], [`DemoQuestion`].
+//!
+//! ```
+//! let warehouse = tandem_demo::generate(tandem_demo::DEFAULT_SEED);
+//! assert!(warehouse.tables.len() >= 450);
+//! let orders = warehouse.table("sales_order").map_or(0, |t| t.n_rows);
+//! assert!(orders > 1_000);
+//! let question = &warehouse.questions[0];
+//! assert!(question.tables.iter().all(|t| warehouse.table(t).is_some()));
+//! // `tandem-exec` runs `warehouse.statements` into a new SQLite file.
+//! ```
 
 mod date;
 mod model;

@@ -24,6 +24,7 @@ mod procurement;
 mod product;
 mod projects;
 mod purchasing;
+mod reporting;
 mod sales;
 mod support;
 
@@ -61,6 +62,7 @@ pub(crate) fn all() -> Vec<TableDef> {
     let derived = derived::tables(&tables);
     tables.extend(derived);
     tables.extend(dw::tables());
+    tables.extend(reporting::tables());
     tables.extend(platform::tables());
     link(&mut tables);
     tables
