@@ -1,0 +1,338 @@
+//! `ExecError`: everything that can go wrong running or introspecting, classified for repair.
+//!
+//! Engines report failures with their own codes (SQLite result codes and messages, PostgreSQL
+//! SQLSTATEs, MySQL error numbers). Each engine module maps its codes to a [`DbErrorClass`]
+//! once, here callers only ask [`ExecError::repair_tier`] and [`ExecError::is_retryable`].
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use tandem_core::{Dialect, RepairTier};
+
+/// The boxed engine error kept as the source of an [`ExecError`].
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// What kind of failure a database reported, decided from the engine's error code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DbErrorClass {
+    /// The statement does not parse.
+    Syntax,
+    /// A table, view or schema that does not exist.
+    UnknownTable,
+    /// A column that does not exist in the tables in scope.
+    UnknownColumn,
+    /// A function (or operator) that does not exist for these argument types.
+    UnknownFunction,
+    /// A column reference that matches several tables in scope.
+    AmbiguousColumn,
+    /// Operands or arguments of incompatible types.
+    TypeMismatch,
+    /// Another mistake in the statement's shape (grouping, set-operation arity, an unsupported
+    /// construct) that a model can fix from the message.
+    Semantic,
+    /// The data made the statement fail (division by zero, a subquery returning several rows).
+    Data,
+    /// The statement tried to write inside the read-only transaction or connection.
+    ReadOnly,
+    /// The role or user may not do this (including the sandbox's SQLite authorizer).
+    PermissionDenied,
+    /// The server ran out of something (memory, disk, connections, statement complexity).
+    Resource,
+    /// A concurrency conflict (deadlock, serialization failure, lock wait); the same statement
+    /// may succeed later.
+    Transient,
+    /// Anything else the engine reported.
+    Other,
+}
+
+impl DbErrorClass {
+    /// A stable snake_case name for logs and metrics labels.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DbErrorClass::Syntax => "syntax",
+            DbErrorClass::UnknownTable => "unknown_table",
+            DbErrorClass::UnknownColumn => "unknown_column",
+            DbErrorClass::UnknownFunction => "unknown_function",
+            DbErrorClass::AmbiguousColumn => "ambiguous_column",
+            DbErrorClass::TypeMismatch => "type_mismatch",
+            DbErrorClass::Semantic => "semantic",
+            DbErrorClass::Data => "data",
+            DbErrorClass::ReadOnly => "read_only",
+            DbErrorClass::PermissionDenied => "permission_denied",
+            DbErrorClass::Resource => "resource",
+            DbErrorClass::Transient => "transient",
+            DbErrorClass::Other => "other",
+        }
+    }
+
+    /// Where a statement that failed this way goes to be repaired (DESIGN §1.7). Mistakes in
+    /// the statement go to the small model; the database's own refusals and failures go to
+    /// the user, because no rewrite of a read query can fix them.
+    pub fn repair_tier(self) -> RepairTier {
+        match self {
+            DbErrorClass::Syntax
+            | DbErrorClass::UnknownTable
+            | DbErrorClass::UnknownColumn
+            | DbErrorClass::UnknownFunction
+            | DbErrorClass::AmbiguousColumn
+            | DbErrorClass::TypeMismatch
+            | DbErrorClass::Semantic
+            | DbErrorClass::Data => RepairTier::Small,
+            DbErrorClass::ReadOnly
+            | DbErrorClass::PermissionDenied
+            | DbErrorClass::Resource
+            | DbErrorClass::Transient
+            | DbErrorClass::Other => RepairTier::NotRetryable,
+        }
+    }
+}
+
+impl std::fmt::Display for DbErrorClass {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A failed execution, introspection or warehouse build.
+#[derive(Debug, thiserror::Error)]
+pub enum ExecError {
+    /// The database refused or failed the statement.
+    #[error("{dialect} error {code} ({class}): {message}")]
+    Database {
+        dialect: Dialect,
+        class: DbErrorClass,
+        /// The engine's code: a SQLSTATE, a MySQL error number, a SQLite extended result code.
+        code: String,
+        /// The engine's own message, which the repair prompt quotes.
+        message: String,
+        /// The identifier the engine named, for unknown tables, columns and functions.
+        name: Option<String>,
+        #[source]
+        source: BoxError,
+    },
+    /// The statement ran past its time limit and was stopped.
+    #[error("{dialect} statement stopped after its {limit:?} time limit")]
+    Timeout { dialect: Dialect, limit: Duration },
+    /// The database could not be reached, or the connection broke.
+    #[error("cannot reach the {dialect} database at {target}")]
+    Connection {
+        dialect: Dialect,
+        /// Where it was going: a host, port and database, or a file path. Never a password.
+        target: String,
+        #[source]
+        source: BoxError,
+    },
+    /// The connection settings are unusable (a malformed URL, an empty pool).
+    #[error("invalid {dialect} connection settings: {setting}")]
+    Config {
+        dialect: Dialect,
+        setting: &'static str,
+        #[source]
+        source: Option<BoxError>,
+    },
+    /// The statement was validated for another engine than this executor's.
+    #[error("statement was validated for {sql} but this executor runs {executor}")]
+    DialectMismatch { executor: Dialect, sql: Dialect },
+    /// The statement has bind parameters (`$1`, `?`), which tandem never supplies.
+    #[error("statement expects {n_params} bind parameters; write literal values instead")]
+    UnboundParameters { n_params: usize },
+    /// The caller went away before the statement finished.
+    #[error("{dialect} statement cancelled by the caller")]
+    Cancelled { dialect: Dialect },
+    /// The SQLite worker threads have stopped, so nothing can run.
+    #[error("the SQLite worker threads for {path} have stopped")]
+    WorkerStopped { path: PathBuf },
+    /// `create_sqlite_from_script` refuses to touch an existing file.
+    #[error("{path} already exists; refusing to overwrite it")]
+    AlreadyExists { path: PathBuf },
+    /// A file operation of `create_sqlite_from_script` failed.
+    #[error("cannot write {path}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// One statement of a warehouse build script failed.
+    #[error("statement {index} of the build script failed")]
+    Script {
+        index: usize,
+        #[source]
+        source: Box<ExecError>,
+    },
+}
+
+impl ExecError {
+    /// Where this failure goes to be repaired. Only mistakes in the statement itself reach a
+    /// model; timeouts, permissions, read-only refusals and broken connections go to the user.
+    pub fn repair_tier(&self) -> RepairTier {
+        match self {
+            ExecError::Database { class, .. } => class.repair_tier(),
+            ExecError::UnboundParameters { .. } => RepairTier::Small,
+            ExecError::Timeout { .. }
+            | ExecError::Connection { .. }
+            | ExecError::Config { .. }
+            | ExecError::DialectMismatch { .. }
+            | ExecError::Cancelled { .. }
+            | ExecError::WorkerStopped { .. }
+            | ExecError::AlreadyExists { .. }
+            | ExecError::Io { .. }
+            | ExecError::Script { .. } => RepairTier::NotRetryable,
+        }
+    }
+
+    /// Whether running the same statement again, unchanged, may succeed: the connection
+    /// broke, or a concurrency conflict or a full server got in the way. This is independent
+    /// of [`ExecError::repair_tier`], which says whether a rewrite could help.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            ExecError::Connection { .. } => true,
+            ExecError::Database { class, .. } => matches!(class, DbErrorClass::Transient | DbErrorClass::Resource),
+            ExecError::Timeout { .. }
+            | ExecError::Config { .. }
+            | ExecError::DialectMismatch { .. }
+            | ExecError::UnboundParameters { .. }
+            | ExecError::Cancelled { .. }
+            | ExecError::WorkerStopped { .. }
+            | ExecError::AlreadyExists { .. }
+            | ExecError::Io { .. }
+            | ExecError::Script { .. } => false,
+        }
+    }
+
+    /// A stable snake_case code for logs, metrics labels and the HTTP error table.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ExecError::Database { class, .. } => match class {
+                DbErrorClass::Syntax => "db_syntax",
+                DbErrorClass::UnknownTable => "db_unknown_table",
+                DbErrorClass::UnknownColumn => "db_unknown_column",
+                DbErrorClass::UnknownFunction => "db_unknown_function",
+                DbErrorClass::AmbiguousColumn => "db_ambiguous_column",
+                DbErrorClass::TypeMismatch => "db_type_mismatch",
+                DbErrorClass::Semantic => "db_semantic",
+                DbErrorClass::Data => "db_data",
+                DbErrorClass::ReadOnly => "db_read_only",
+                DbErrorClass::PermissionDenied => "db_permission_denied",
+                DbErrorClass::Resource => "db_resource",
+                DbErrorClass::Transient => "db_transient",
+                DbErrorClass::Other => "db_other",
+            },
+            ExecError::Timeout { .. } => "exec_timeout",
+            ExecError::Connection { .. } => "db_connection",
+            ExecError::Config { .. } => "db_config",
+            ExecError::DialectMismatch { .. } => "exec_dialect_mismatch",
+            ExecError::UnboundParameters { .. } => "exec_unbound_parameters",
+            ExecError::Cancelled { .. } => "exec_cancelled",
+            ExecError::WorkerStopped { .. } => "exec_worker_stopped",
+            ExecError::AlreadyExists { .. } => "exec_already_exists",
+            ExecError::Io { .. } => "exec_io",
+            ExecError::Script { .. } => "exec_script",
+        }
+    }
+
+    /// The engine's class for database errors; `None` for everything else.
+    pub fn db_class(&self) -> Option<DbErrorClass> {
+        match self {
+            ExecError::Database { class, .. } => Some(*class),
+            _ => None,
+        }
+    }
+
+    /// The identifier an "unknown table/column/function" error names, so tier 0 can look for
+    /// a close match in the plan's tables.
+    pub fn unknown_name(&self) -> Option<&str> {
+        match self {
+            ExecError::Database { name, .. } => name.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+/// Text between the first pair of `quote` characters in an engine message, where engines put
+/// the offending identifier (`column "x" does not exist`, `Unknown column 'x' in ...`).
+pub(crate) fn quoted_name(message: &str, quote: char) -> Option<String> {
+    let start = message.find(quote)? + quote.len_utf8();
+    let len = message[start..].find(quote)?;
+    Some(message[start..start + len].to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn db(class: DbErrorClass) -> ExecError {
+        ExecError::Database {
+            dialect: Dialect::Sqlite,
+            class,
+            code: "1".into(),
+            message: "m".into(),
+            name: None,
+            source: "m".into(),
+        }
+    }
+
+    #[test]
+    fn statement_mistakes_go_to_the_small_model_and_refusals_to_the_user() {
+        for class in [
+            DbErrorClass::Syntax,
+            DbErrorClass::UnknownTable,
+            DbErrorClass::UnknownColumn,
+            DbErrorClass::UnknownFunction,
+            DbErrorClass::AmbiguousColumn,
+            DbErrorClass::TypeMismatch,
+            DbErrorClass::Semantic,
+            DbErrorClass::Data,
+        ] {
+            assert_eq!(db(class).repair_tier(), RepairTier::Small, "{class}");
+        }
+        for class in [
+            DbErrorClass::ReadOnly,
+            DbErrorClass::PermissionDenied,
+            DbErrorClass::Resource,
+            DbErrorClass::Transient,
+            DbErrorClass::Other,
+        ] {
+            assert_eq!(db(class).repair_tier(), RepairTier::NotRetryable, "{class}");
+        }
+        let timeout = ExecError::Timeout { dialect: Dialect::Postgres, limit: Duration::from_secs(1) };
+        assert_eq!(timeout.repair_tier(), RepairTier::NotRetryable);
+        assert!(!timeout.is_retryable());
+        let connection =
+            ExecError::Connection { dialect: Dialect::Mysql, target: "h".into(), source: "refused".into() };
+        assert_eq!(connection.repair_tier(), RepairTier::NotRetryable);
+        assert!(connection.is_retryable());
+        assert!(db(DbErrorClass::Transient).is_retryable());
+        assert!(!db(DbErrorClass::Syntax).is_retryable());
+        assert_eq!(ExecError::UnboundParameters { n_params: 1 }.repair_tier(), RepairTier::Small);
+    }
+
+    #[test]
+    fn codes_are_distinct_per_class() {
+        let mut seen = std::collections::HashSet::new();
+        for class in [
+            DbErrorClass::Syntax,
+            DbErrorClass::UnknownTable,
+            DbErrorClass::UnknownColumn,
+            DbErrorClass::UnknownFunction,
+            DbErrorClass::AmbiguousColumn,
+            DbErrorClass::TypeMismatch,
+            DbErrorClass::Semantic,
+            DbErrorClass::Data,
+            DbErrorClass::ReadOnly,
+            DbErrorClass::PermissionDenied,
+            DbErrorClass::Resource,
+            DbErrorClass::Transient,
+            DbErrorClass::Other,
+        ] {
+            assert!(seen.insert(db(class).code()));
+        }
+    }
+
+    #[test]
+    fn quoted_names() {
+        assert_eq!(quoted_name(r#"column "foo" does not exist"#, '"').as_deref(), Some("foo"));
+        assert_eq!(quoted_name("Unknown column 'a.b' in 'field list'", '\'').as_deref(), Some("a.b"));
+        assert_eq!(quoted_name("no quotes", '"'), None);
+        assert_eq!(quoted_name("one \" only", '"'), None);
+    }
+}

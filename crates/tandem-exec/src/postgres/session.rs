@@ -1,0 +1,113 @@
+//! One guarded PostgreSQL transaction: read-only, with a statement timeout, the configured role
+//! and search path set locally, the statement run through the extended protocol, rows read in
+//! batches from a portal until a cap is reached, and everything rolled back.
+
+use std::time::Duration;
+
+use futures::{StreamExt, pin_mut};
+use tokio_postgres::{Client, Transaction};
+
+use super::decode::decode_row;
+use super::error::map_pg;
+use crate::rows::Collector;
+use crate::{ColumnMeta, ExecError, Limits, Rows};
+
+/// The most rows asked of the portal at once; smaller than most caps so a capped read stops
+/// the server early instead of letting it send the whole result.
+const MAX_BATCH_ROWS: usize = 256;
+
+/// Per-executor settings applied inside every transaction.
+#[derive(Debug, Clone)]
+pub(crate) struct Settings {
+    pub(crate) role: Option<String>,
+    pub(crate) search_path: Option<String>,
+    /// `host:port/database`, for errors.
+    pub(crate) target: String,
+}
+
+/// Starts the read-only transaction and applies the guards. The guards are set with
+/// `set_config(…, true)`, the transaction-local form, through the extended protocol, so
+/// nothing outlives the transaction on a pooled connection.
+pub(crate) async fn begin<'c>(
+    client: &'c mut Client,
+    settings: &Settings,
+    limit: Duration,
+) -> Result<Transaction<'c>, ExecError> {
+    let pg = |error| map_pg(error, limit, &settings.target);
+    // `START TRANSACTION READ ONLY` is a constant the driver sends itself; model-written SQL
+    // never goes through the simple protocol.
+    let transaction = client.build_transaction().read_only(true).start().await.map_err(pg)?;
+    let timeout_ms = limit.as_millis().clamp(1, i32::MAX as u128).to_string();
+    transaction
+        .execute(
+            "SELECT set_config('statement_timeout', $1, true), set_config('lock_timeout', $1, true)",
+            &[&timeout_ms],
+        )
+        .await
+        .map_err(pg)?;
+    for (setting, value) in [("role", &settings.role), ("search_path", &settings.search_path)] {
+        if let Some(value) = value {
+            transaction.execute("SELECT set_config($1, $2, true)", &[&setting, value]).await.map_err(|source| {
+                ExecError::Config { dialect: tandem_core::Dialect::Postgres, setting, source: Some(Box::new(source)) }
+            })?;
+        }
+    }
+    Ok(transaction)
+}
+
+/// Runs `sql` in a fresh guarded transaction and rolls it back.
+pub(crate) async fn run_guarded(
+    client: &mut Client,
+    settings: &Settings,
+    sql: &str,
+    limits: &Limits,
+) -> Result<Rows, ExecError> {
+    let transaction = begin(client, settings, limits.timeout).await?;
+    let result = run_statement(&transaction, settings, sql, limits).await;
+    let rollback = transaction.rollback().await.map_err(|error| map_pg(error, limits.timeout, &settings.target));
+    // A statement error wins over a rollback error; a rollback error after success means the
+    // connection is gone, which the caller must hear about.
+    let rows = result?;
+    rollback?;
+    Ok(rows)
+}
+
+async fn run_statement(
+    transaction: &Transaction<'_>,
+    settings: &Settings,
+    sql: &str,
+    limits: &Limits,
+) -> Result<Rows, ExecError> {
+    let pg = |error| map_pg(error, limits.timeout, &settings.target);
+    // Prepare + bind + execute: the extended protocol runs exactly one statement.
+    let statement = transaction.prepare(sql).await.map_err(pg)?;
+    if !statement.params().is_empty() {
+        return Err(ExecError::UnboundParameters { n_params: statement.params().len() });
+    }
+    let columns: Vec<ColumnMeta> = statement
+        .columns()
+        .iter()
+        .map(|c| ColumnMeta { name: c.name().to_owned(), type_name: c.type_().name().to_owned() })
+        .collect();
+    let portal = transaction.bind(&statement, &[]).await.map_err(pg)?;
+    let batch = limits.max_rows.saturating_add(1).clamp(1, MAX_BATCH_ROWS);
+    let batch_i32 = i32::try_from(batch).unwrap_or(i32::MAX);
+    let mut collector = Collector::new(*limits);
+    'portal: loop {
+        let stream = transaction.query_portal_raw(&portal, batch_i32).await.map_err(pg)?;
+        pin_mut!(stream);
+        let mut n_rows = 0usize;
+        while let Some(row) = stream.next().await {
+            let row = row.map_err(pg)?;
+            n_rows += 1;
+            if !collector.push(decode_row(&row)) {
+                break 'portal;
+            }
+        }
+        // A short batch means the portal is exhausted.
+        if n_rows < batch {
+            break;
+        }
+    }
+    Ok(collector.finish(columns))
+}

@@ -1,0 +1,7 @@
+//! Integration tests for tandem-exec through its public API: validated SQL in, rows out, on
+//! SQLite and on the real PostgreSQL and MySQL/MariaDB servers.
+
+mod mysql;
+mod postgres;
+mod sqlite;
+mod support;
