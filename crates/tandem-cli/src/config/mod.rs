@@ -123,6 +123,7 @@ pub fn expand_home(path: &Path) -> Result<PathBuf, ConfigError> {
 
 #[cfg(test)]
 mod tests {
+    use super::model::Backend;
     use super::*;
 
     #[test]
