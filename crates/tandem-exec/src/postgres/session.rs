@@ -38,9 +38,12 @@ pub(crate) async fn begin<'c>(
     // never goes through the simple protocol.
     let transaction = client.build_transaction().read_only(true).start().await.map_err(pg)?;
     let timeout_ms = limit.as_millis().clamp(1, i32::MAX as u128).to_string();
+    // Synchronised scans start a sequential scan where a concurrent one is, which would make
+    // `LIMIT`-bounded sampling return different rows from run to run.
     transaction
         .execute(
-            "SELECT set_config('statement_timeout', $1, true), set_config('lock_timeout', $1, true)",
+            "SELECT set_config('statement_timeout', $1, true), set_config('lock_timeout', $1, true), \
+             set_config('synchronize_seqscans', 'off', true)",
             &[&timeout_ms],
         )
         .await

@@ -1,6 +1,7 @@
 //! The SQLite sandbox end to end: build a file, introspect it, run validated SQL.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tandem_core::{Dialect, TableKind, TableName};
@@ -68,7 +69,9 @@ async fn introspects_a_built_warehouse() {
 #[tokio::test]
 async fn runs_validated_sql_with_caps_and_time_limits() {
     let (_dir, path) = warehouse();
-    let executor = SqliteExecutor::open(&path, &SqliteOptions::default()).unwrap();
+    // The agent holds executors as trait objects.
+    let executor: Arc<dyn Executor> = Arc::new(SqliteExecutor::open(&path, &SqliteOptions::default()).unwrap());
+    assert_eq!(executor.dialect(), Dialect::Sqlite);
     let catalog = executor.introspect(&IntrospectOptions::default()).await.unwrap();
     let sql = validated(
         "SELECT r.name, sum(o.amount) AS total FROM orders o JOIN region r ON r.code = o.region GROUP BY r.name ORDER BY r.name",
