@@ -5,16 +5,8 @@
 use tandem_core::Dialect;
 
 /// Exact names, lowercase.
-const SQLITE: &[&str] = &[
-    "load_extension",
-    "readfile",
-    "writefile",
-    "edit",
-    "fts3_tokenizer",
-    "fsdir",
-    "zipfile",
-    "sqlite_dbpage",
-];
+const SQLITE: &[&str] =
+    &["load_extension", "readfile", "writefile", "edit", "fts3_tokenizer", "fsdir", "zipfile", "sqlite_dbpage"];
 
 const POSTGRES: &[&str] = &[
     "set_config",

@@ -68,12 +68,7 @@ pub fn apply_fixes<'a>(sql: &str, fixes: impl IntoIterator<Item = &'a Fix>) -> R
         let Span { start, end } = edit.span;
         let found = sql.get(start..end).ok_or(FixError::OutOfRange { start, end })?;
         if found != edit.original {
-            return Err(FixError::TextChanged {
-                start,
-                end,
-                expected: edit.original.clone(),
-                found: found.to_owned(),
-            });
+            return Err(FixError::TextChanged { start, end, expected: edit.original.clone(), found: found.to_owned() });
         }
         out.push_str(sql.get(cursor..start).ok_or(FixError::OutOfRange { start, end })?);
         out.push_str(&edit.replacement);

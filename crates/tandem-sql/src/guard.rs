@@ -3,9 +3,7 @@
 
 use std::ops::ControlFlow;
 
-use sqlparser::ast::{
-    Expr, Function, ObjectName, Query, Select, Spanned, Statement, TableFactor, Visit, Visitor,
-};
+use sqlparser::ast::{Expr, Function, ObjectName, Query, Select, Spanned, Statement, TableFactor, Visit, Visitor};
 use tandem_core::Dialect;
 
 use crate::denylist::is_denied;
@@ -45,7 +43,7 @@ pub(crate) fn statement_class(statement: &Statement) -> Option<(ViolationCode, &
         | S::Use { .. }
         | S::Lock { .. }
         | S::LockTables { .. }
-        | S::UnlockTables { .. }
+        | S::UnlockTables
         | S::Discard { .. }
         | S::LISTEN { .. }
         | S::UNLISTEN { .. }
@@ -98,9 +96,18 @@ pub(crate) fn statement_class(statement: &Statement) -> Option<(ViolationCode, &
 
 /// Checks the statement's kind and walks its whole tree for policy violations.
 pub(crate) fn check(statement: &Statement, dialect: Dialect, source: &Source<'_>) -> Vec<Violation> {
-    let mut guard = Guard { dialect, source, depth: 0, violations: Vec::new() };
+    walk(statement, 0, dialect, source)
+}
+
+/// Walks a top-level query (the statement around it already checked) for policy violations.
+pub(crate) fn check_query(query: &Query, dialect: Dialect, source: &Source<'_>) -> Vec<Violation> {
+    walk(query, 1, dialect, source)
+}
+
+fn walk(node: &impl Visit, depth: usize, dialect: Dialect, source: &Source<'_>) -> Vec<Violation> {
+    let mut guard = Guard { dialect, source, depth, violations: Vec::new() };
     // The visitor never breaks; every finding is collected.
-    let _ = statement.visit(&mut guard);
+    let _ = node.visit(&mut guard);
     guard.violations
 }
 

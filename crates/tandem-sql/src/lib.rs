@@ -10,18 +10,21 @@
 //! joins and set operations), checks conformance to the confirmed plan's [`Scope`], and caps
 //! the row count. Each finding is a [`Violation`] with a stable [`ViolationCode`], a span, close
 //! matches, and a [`tandem_core::RepairTier`]; tier-0 findings carry a [`Fix`] that
-//! [`apply_fix`] applies without a model.
+//! [`apply_fix`] applies without a model; [`repair_with_rules`] runs that loop to its end.
 
+mod conformance;
 mod denylist;
 mod fix;
 mod guard;
 mod limit;
+mod mapping;
 mod normalise;
 mod parse;
 mod policy;
 mod prescan;
 mod quoting;
 mod resolve;
+mod rules;
 mod span;
 mod suggest;
 mod validate;
@@ -30,6 +33,7 @@ mod violation;
 
 pub use fix::{Edit, Fix, FixError, apply_fix, apply_fixes};
 pub use policy::{PlanFilter, Policy, Scope};
+pub use rules::{RuleRepair, repair_with_rules};
 pub use span::Span;
 pub use validate::validate;
 pub use validated::ValidatedSql;

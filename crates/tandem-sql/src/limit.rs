@@ -6,26 +6,25 @@ use sqlparser::ast::{Expr, LimitClause, Query, UnaryOperator, Value};
 
 use crate::violation::{Violation, ViolationCode};
 
-/// Adds or lowers the limit of `query` (the outermost one) to `max_rows`.
-pub(crate) fn cap(query: &mut Query, max_rows: u64) -> Result<(), Violation> {
+/// Adds or lowers the limit of `query` (the outermost one) to `max_rows`; a limit that is not
+/// a constant is reported instead.
+pub(crate) fn cap(query: &mut Query, max_rows: u64) -> Option<Violation> {
     if let Some(fetch) = &mut query.fetch {
         // FETCH FIRST n ROWS; PostgreSQL refuses LIMIT and FETCH together, so cap in place.
         if fetch.percent {
-            return Err(not_constant("FETCH … PERCENT"));
+            return Some(not_constant("FETCH … PERCENT"));
         }
-        if let Some(quantity) = &mut fetch.quantity {
-            cap_expr(quantity, max_rows)?;
-        }
-        return Ok(());
+        return fetch.quantity.as_mut().and_then(|quantity| cap_expr(quantity, max_rows));
     }
     match &mut query.limit_clause {
         None => {
-            query.limit_clause = Some(LimitClause::LimitOffset { limit: Some(number(max_rows)), offset: None, limit_by: vec![] });
-            Ok(())
+            query.limit_clause =
+                Some(LimitClause::LimitOffset { limit: Some(number(max_rows)), offset: None, limit_by: vec![] });
+            None
         }
         Some(LimitClause::LimitOffset { limit: limit @ None, .. }) => {
             *limit = Some(number(max_rows));
-            Ok(())
+            None
         }
         Some(LimitClause::LimitOffset { limit: Some(limit), .. } | LimitClause::OffsetCommaLimit { limit, .. }) => {
             cap_expr(limit, max_rows)
@@ -33,16 +32,16 @@ pub(crate) fn cap(query: &mut Query, max_rows: u64) -> Result<(), Violation> {
     }
 }
 
-fn cap_expr(limit: &mut Expr, max_rows: u64) -> Result<(), Violation> {
+fn cap_expr(limit: &mut Expr, max_rows: u64) -> Option<Violation> {
     match constant(limit) {
-        Some(Bound::Rows(n)) if n <= max_rows => Ok(()),
+        Some(Bound::Rows(n)) if n <= max_rows => None,
         // A larger limit, or none at all (SQLite reads a negative limit and PostgreSQL a NULL
         // one as "no limit").
         Some(Bound::Rows(_) | Bound::Unbounded) => {
             *limit = number(max_rows);
-            Ok(())
+            None
         }
-        None => Err(not_constant(&limit.to_string())),
+        None => Some(not_constant(&limit.to_string())),
     }
 }
 
@@ -89,8 +88,8 @@ mod tests {
         let mut statements = Parser::parse_sql(&PostgreSqlDialect {}, sql).unwrap();
         let Statement::Query(query) = &mut statements[0] else { panic!("not a query") };
         let got = match cap(query, 100) {
-            Ok(()) => query.to_string(),
-            Err(v) => v.code.as_str().to_owned(),
+            None => query.to_string(),
+            Some(v) => v.code.as_str().to_owned(),
         };
         assert_eq!(got, expect, "{sql}");
     }

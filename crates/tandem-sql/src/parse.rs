@@ -43,9 +43,70 @@ impl Source<'_> {
         self.tokens.get(index).and_then(|t| self.span(t.span))
     }
 
-    /// The index of the token that starts at byte `start`.
-    pub(crate) fn token_at(&self, start: usize) -> Option<usize> {
-        self.tokens.iter().position(|t| self.lines.offset(t.span.start) == Some(start))
+    /// The full source extent of a node whose sqlparser span may stop short of its
+    /// parentheses (a function call's span ends at its last argument): the smallest
+    /// superset of `span` whose parentheses balance.
+    pub(crate) fn extent(&self, span: sqlparser::tokenizer::Span) -> Option<Span> {
+        let span = self.span(span)?;
+        let starts: Vec<Option<usize>> = self.tokens.iter().map(|t| self.lines.offset(t.span.start)).collect();
+        let first = starts.iter().position(|s| s.is_some_and(|s| s >= span.start))?;
+        let last = starts.iter().rposition(|s| s.is_some_and(|s| s < span.end))?;
+        let (mut depth, mut lowest) = (0_i64, 0_i64);
+        for token in self.tokens.get(first..=last)? {
+            depth += paren(&token.token);
+            lowest = lowest.min(depth);
+        }
+        // Unmatched `)` inside: walk left to their `(`; unmatched `(`: walk right to their `)`.
+        let mut start = first;
+        let mut need = -lowest;
+        while need > 0 {
+            start = start.checked_sub(1)?;
+            need -= paren(&self.tokens.get(start)?.token);
+        }
+        let mut end = last;
+        let mut need = depth - lowest;
+        while need > 0 {
+            end += 1;
+            need += paren(&self.tokens.get(end)?.token);
+        }
+        let start = self.token_span(start)?.start;
+        let end = self.token_span(end)?.end;
+        Some(Span::new(start.min(span.start), end.max(span.end)))
+    }
+
+    /// Like [`Self::extent`], and also the argument list that follows a function name when
+    /// the node's own span stops at the name (`NOW()`).
+    pub(crate) fn call_extent(&self, span: sqlparser::tokenizer::Span) -> Option<Span> {
+        let extent = self.extent(span)?;
+        let next = self.tokens.iter().enumerate().find(|(i, t)| {
+            !matches!(t.token, Token::Whitespace(_)) && self.token_span(*i).is_some_and(|s| s.start >= extent.end)
+        });
+        let Some((open, token)) = next else { return Some(extent) };
+        if token.token != Token::LParen {
+            return Some(extent);
+        }
+        let mut depth = 0_i64;
+        for (i, token) in self.tokens.iter().enumerate().skip(open) {
+            depth += paren(&token.token);
+            if depth == 0 {
+                return Some(Span::new(extent.start, self.token_span(i)?.end));
+            }
+        }
+        None
+    }
+
+    /// The exact source text of `span`.
+    pub(crate) fn text(&self, span: Span) -> Option<&str> {
+        span.slice(self.sql)
+    }
+}
+
+/// +1 for `(`, -1 for `)`.
+fn paren(token: &Token) -> i64 {
+    match token {
+        Token::LParen => 1,
+        Token::RParen => -1,
+        _ => 0,
     }
 }
 
@@ -57,20 +118,20 @@ pub(crate) struct ParseFailure {
 }
 
 /// Tokenises `sql`. A tokenizer error (an unterminated string, say) is a syntax error.
-pub(crate) fn tokenize<'a>(sql: &'a str, policy: &Policy) -> Result<Source<'a>, Violation> {
+pub(crate) fn tokenize<'a>(sql: &'a str, policy: &Policy) -> Result<Source<'a>, Box<Violation>> {
     if sql.len() > policy.max_sql_bytes {
-        return Err(Violation::new(
+        return Err(Box::new(Violation::new(
             ViolationCode::TooLong,
             format!("the SQL is {} bytes long; the limit is {}", sql.len(), policy.max_sql_bytes),
             None,
-        ));
+        )));
     }
     let lines = LineIndex::new(sql);
     match Tokenizer::new(parser_dialect(policy.dialect), sql).tokenize_with_location() {
         Ok(tokens) => Ok(Source { sql, tokens, lines }),
         Err(error) => {
             let at = lines.offset(error.location).map(|start| Span::new(start, start));
-            Err(Violation::new(ViolationCode::SyntaxError, error.message, at))
+            Err(Box::new(Violation::new(ViolationCode::SyntaxError, error.message, at)))
         }
     }
 }

@@ -44,6 +44,12 @@ pub(crate) fn scan(source: &Source<'_>, dialect: Dialect) -> Vec<Violation> {
                 "the statement writes a server file or runs a program",
                 source.token_span(*index),
             ));
+        } else if first_word == "FOR" && matches!(second_word.as_deref(), Some("UPDATE" | "SHARE" | "NO" | "KEY")) {
+            violations.push(Violation::new(
+                ViolationCode::LockingClause,
+                "the statement locks rows; queries run read-only",
+                source.token_span(*index),
+            ));
         } else if *second_token == Token::LParen && is_denied(dialect, &first_word) {
             violations.push(Violation::new(
                 ViolationCode::DeniedFunction,
@@ -74,10 +80,8 @@ fn leading_keyword_class(word: &str) -> Option<(ViolationCode, &'static str)> {
             (ViolationCode::DdlStatement, "changes schema objects or privileges")
         }
         "BEGIN" | "COMMIT" | "ROLLBACK" | "START" | "END" | "SAVEPOINT" | "RELEASE" | "SET" | "RESET" | "PRAGMA"
-        | "ATTACH" | "DETACH" | "VACUUM" | "ANALYZE" | "USE" | "LOCK" | "UNLOCK" | "DISCARD" | "LISTEN"
-        | "NOTIFY" | "KILL" | "FLUSH" | "DECLARE" => {
-            (ViolationCode::SessionStatement, "controls the transaction or session")
-        }
+        | "ATTACH" | "DETACH" | "VACUUM" | "ANALYZE" | "USE" | "LOCK" | "UNLOCK" | "DISCARD" | "LISTEN" | "NOTIFY"
+        | "KILL" | "FLUSH" | "DECLARE" => (ViolationCode::SessionStatement, "controls the transaction or session"),
         "COPY" | "LOAD" | "HANDLER" => (ViolationCode::FileAccess, "reads or writes server files"),
         "EXPLAIN" | "SHOW" | "CALL" | "EXEC" | "EXECUTE" | "PREPARE" | "DO" | "DESCRIBE" | "DESC" => {
             (ViolationCode::UnsupportedStatement, "is not a plain query")

@@ -6,17 +6,155 @@ use tandem_core::Dialect;
 /// identifier spelled like one must be quoted. Deliberately short: quoting a non-reserved
 /// keyword is harmless, but the list only needs the words models actually trip over.
 const RESERVED: &[&str] = &[
-    "all", "alter", "and", "any", "as", "asc", "between", "both", "by", "case", "cast", "check", "collate",
-    "column", "constraint", "create", "cross", "current_date", "current_time", "current_timestamp",
-    "current_user", "default", "delete", "desc", "distinct", "drop", "else", "end", "except", "exists", "false",
-    "fetch", "for", "foreign", "from", "full", "grant", "group", "having", "in", "index", "inner", "insert",
-    "intersect", "interval", "into", "is", "join", "key", "leading", "left", "like", "limit", "natural", "not",
-    "null", "offset", "on", "or", "order", "outer", "over", "partition", "primary", "range", "references",
-    "right", "rows", "select", "set", "table", "then", "to", "trailing", "true", "union", "unique", "update",
-    "user", "using", "values", "when", "where", "window", "with",
+    "all",
+    "alter",
+    "and",
+    "any",
+    "as",
+    "asc",
+    "between",
+    "both",
+    "by",
+    "case",
+    "cast",
+    "check",
+    "collate",
+    "column",
+    "constraint",
+    "create",
+    "cross",
+    "current_date",
+    "current_time",
+    "current_timestamp",
+    "current_user",
+    "default",
+    "delete",
+    "desc",
+    "distinct",
+    "drop",
+    "else",
+    "end",
+    "except",
+    "exists",
+    "false",
+    "fetch",
+    "for",
+    "foreign",
+    "from",
+    "full",
+    "grant",
+    "group",
+    "having",
+    "in",
+    "index",
+    "inner",
+    "insert",
+    "intersect",
+    "interval",
+    "into",
+    "is",
+    "join",
+    "key",
+    "leading",
+    "left",
+    "like",
+    "limit",
+    "natural",
+    "not",
+    "null",
+    "offset",
+    "on",
+    "or",
+    "order",
+    "outer",
+    "over",
+    "partition",
+    "primary",
+    "range",
+    "references",
+    "right",
+    "rows",
+    "select",
+    "set",
+    "table",
+    "then",
+    "to",
+    "trailing",
+    "true",
+    "union",
+    "unique",
+    "update",
+    "user",
+    "using",
+    "values",
+    "when",
+    "where",
+    "window",
+    "with",
 ];
 
-/// Whether `word` is reserved on tandem's engines.
+/// Words that none of tandem's engines accepts as a bare name (SQLite lets many keywords,
+/// such as `range`, `key` or `rows`, fall back to identifiers, so those are not here).
+const STRICT: &[&str] = &[
+    "all",
+    "alter",
+    "and",
+    "as",
+    "between",
+    "by",
+    "case",
+    "check",
+    "collate",
+    "constraint",
+    "create",
+    "default",
+    "delete",
+    "distinct",
+    "drop",
+    "else",
+    "except",
+    "exists",
+    "foreign",
+    "from",
+    "group",
+    "having",
+    "in",
+    "index",
+    "insert",
+    "intersect",
+    "into",
+    "is",
+    "join",
+    "limit",
+    "not",
+    "null",
+    "on",
+    "or",
+    "order",
+    "primary",
+    "references",
+    "select",
+    "set",
+    "table",
+    "then",
+    "to",
+    "union",
+    "unique",
+    "update",
+    "using",
+    "values",
+    "when",
+    "where",
+    "with",
+];
+
+/// Whether no engine accepts `word` unquoted as a name: the parser may still have taken it as
+/// one, and the database will not.
+pub(crate) fn is_strictly_reserved(word: &str) -> bool {
+    STRICT.contains(&word.to_ascii_lowercase().as_str())
+}
+
+/// Whether `word` is reserved on some of tandem's engines (then a fix quotes it).
 pub(crate) fn is_reserved(word: &str) -> bool {
     RESERVED.contains(&word.to_ascii_lowercase().as_str())
 }
@@ -30,9 +168,11 @@ pub(crate) fn quote(name: &str, dialect: Dialect) -> String {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
         && !(dialect == Dialect::Postgres && name.chars().any(|c| c.is_ascii_uppercase()))
         && !is_reserved(name);
-    if plain {
-        return name.to_owned();
-    }
+    if plain { name.to_owned() } else { quote_always(name, dialect) }
+}
+
+/// `name` quoted with the dialect's identifier quote, whatever it looks like.
+pub(crate) fn quote_always(name: &str, dialect: Dialect) -> String {
     let q = if dialect == Dialect::Mysql { '`' } else { '"' };
     let escaped = name.replace(q, &format!("{q}{q}"));
     format!("{q}{escaped}{q}")

@@ -98,7 +98,8 @@ mod tests {
     #[test]
     fn suggests_typos_then_containing_names() {
         let columns = ["Name", "Song_Name", "Age", "Country", "Singer_ID"];
-        assert_eq!(close_matches("nmae", columns), vec!["Name", "Song_Name"]);
+        assert_eq!(close_matches("nmae", columns), vec!["Name"]);
+        assert_eq!(close_matches("name", columns), vec!["Song_Name"], "containment");
         assert_eq!(close_matches("contry", columns), vec!["Country"]);
         assert!(close_matches("xyz", columns).is_empty());
         assert_eq!(unique_match("nmae", columns), Some("Name"));

@@ -1,8 +1,11 @@
 //! FROM clauses: tables, CTE references, derived tables, table functions and joins.
 
 use sqlparser::ast::{
-    BinaryOperator, Expr, FunctionArg, Ident, JoinConstraint, JoinOperator, ObjectName, TableAlias, TableFactor, TableWithJoins,
+    BinaryOperator, Expr, FunctionArg, Ident, JoinConstraint, JoinOperator, ObjectName, TableAlias, TableFactor,
+    TableWithJoins,
 };
+
+use tandem_core::Dialect;
 
 use super::scope::{Output, Relation};
 use super::{Resolver, rename};
@@ -22,7 +25,11 @@ impl Resolver<'_, '_> {
             }
             match constraint(&join.join_operator) {
                 Some(JoinConstraint::On(on)) => {
-                    self.walk(on);
+                    // SQLite resolves an ON clause against the whole FROM clause (an inner
+                    // join's ON may name a table joined after it); see `deferred_on_clauses`.
+                    if self.dialect != Dialect::Sqlite {
+                        self.walk(on);
+                    }
                     collect_equalities(on, &mut self.join_equalities);
                 }
                 Some(JoinConstraint::Using(names) | JoinConstraint::UsingAlias(names, _)) => {
@@ -34,6 +41,25 @@ impl Resolver<'_, '_> {
                 }
                 Some(JoinConstraint::Natural) => self.natural(before),
                 Some(JoinConstraint::None) | None => {}
+            }
+        }
+    }
+
+    /// On SQLite, resolves the ON clauses of `table` once every relation of the FROM clause
+    /// is in scope.
+    pub(super) fn deferred_on_clauses(&mut self, table: &TableWithJoins) {
+        if self.dialect != Dialect::Sqlite {
+            return;
+        }
+        let factors = std::iter::once(&table.relation).chain(table.joins.iter().map(|j| &j.relation));
+        for factor in factors {
+            if let TableFactor::NestedJoin { table_with_joins, .. } = factor {
+                self.deferred_on_clauses(table_with_joins);
+            }
+        }
+        for join in &table.joins {
+            if let Some(JoinConstraint::On(on)) = constraint(&join.join_operator) {
+                self.walk(on);
             }
         }
     }
@@ -127,13 +153,21 @@ impl Resolver<'_, '_> {
 
     fn unknown_table(&mut self, schema: Option<&str>, table: &Ident) {
         let in_schema = |t: &&tandem_core::Table| schema.is_none_or(|s| t.name.schema.as_deref() == Some(s));
-        let several = schema.is_none() && self.catalog.tables.iter().filter(|t| t.name.matches(None, &table.value)).count() > 1;
+        let several =
+            schema.is_none() && self.catalog.tables.iter().filter(|t| t.name.matches(None, &table.value)).count() > 1;
         let span = self.source.span(table.span);
         if several {
-            let suggestions =
-                self.catalog.tables.iter().filter(|t| t.name.matches(None, &table.value)).map(|t| t.name.to_string()).collect();
+            let suggestions = self
+                .catalog
+                .tables
+                .iter()
+                .filter(|t| t.name.matches(None, &table.value))
+                .map(|t| t.name.to_string())
+                .collect();
             let message = format!("table `{}` exists in several schemas; qualify it", table.value);
-            self.out.violations.push(Violation::new(ViolationCode::UnknownTable, message, span).with_suggestions(suggestions));
+            self.out
+                .violations
+                .push(Violation::new(ViolationCode::UnknownTable, message, span).with_suggestions(suggestions));
             return;
         }
         // A rename is deterministic only within the plan's tables when there is a plan.
@@ -142,7 +176,8 @@ impl Resolver<'_, '_> {
             None => self.catalog.tables.iter().filter(in_schema).map(|t| t.name.name.as_str()).collect(),
         };
         let ctes: Vec<&str> = self.ctes.iter().map(|c| c.binding.as_str()).collect();
-        let names = self.catalog.tables.iter().filter(in_schema).map(|t| t.name.name.as_str()).chain(ctes.iter().copied());
+        let names =
+            self.catalog.tables.iter().filter(in_schema).map(|t| t.name.name.as_str()).chain(ctes.iter().copied());
         let suggestions = close_matches(&table.value, names);
         let fix = unique_match(&table.value, fix_candidates.into_iter().chain(ctes.iter().copied()))
             .and_then(|m| self.rename_fix(table, m, "table"));
@@ -157,7 +192,10 @@ impl Resolver<'_, '_> {
         let span = self.source.span(ident.span)?;
         let original = span.slice(self.source.sql)?;
         let replacement = quote(name, self.dialect);
-        Some(Fix::single(format!("replace {what} `{}` with `{name}`", ident.value), Edit::new(span, original, replacement)))
+        Some(Fix::single(
+            format!("replace {what} `{}` with `{name}`", ident.value),
+            Edit::new(span, original, replacement),
+        ))
     }
 
     fn using_column(&mut self, ident: &Ident, before: usize) {

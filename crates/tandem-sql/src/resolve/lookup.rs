@@ -7,7 +7,7 @@ use tandem_core::Dialect;
 use super::Resolver;
 use super::scope::Relation;
 use crate::fix::{Edit, Fix};
-use crate::quoting::quote;
+use crate::quoting::{is_strictly_reserved, quote, quote_always};
 use crate::suggest::{close_matches, unique_match};
 use crate::violation::{Violation, ViolationCode};
 
@@ -37,7 +37,8 @@ impl Resolver<'_, '_> {
             let frame = &self.frames[depth];
             let definite: Vec<&Relation> = frame.relations.iter().filter(|r| r.column(name).is_some()).collect();
             if definite.len() == 1 || (definite.len() > 1 && frame.is_merged(name)) {
-                let exact = definite.first().filter(|r| r.table.is_some()).and_then(|r| r.column(name)).map(str::to_owned);
+                let exact =
+                    definite.first().filter(|r| r.table.is_some()).and_then(|r| r.column(name)).map(str::to_owned);
                 if let Some(exact) = exact {
                     self.check_case(ident, &exact, false);
                 }
@@ -65,7 +66,9 @@ impl Resolver<'_, '_> {
                 self.out.string_literals.push(ident.span);
                 return;
             }
-            if ROWID.contains(&lower.as_str()) && self.frames.iter().any(|f| f.relations.iter().any(|r| r.table.is_some())) {
+            if ROWID.contains(&lower.as_str())
+                && self.frames.iter().any(|f| f.relations.iter().any(|r| r.table.is_some()))
+            {
                 return;
             }
         }
@@ -80,7 +83,8 @@ impl Resolver<'_, '_> {
             // Deeper paths are field accesses into composite values; the database judges them.
             _ => return,
         };
-        let found = self.frames.iter().rev().find_map(|f| f.relations.iter().find(|r| r.answers_to(schema, &qualifier.value)));
+        let found =
+            self.frames.iter().rev().find_map(|f| f.relations.iter().find(|r| r.answers_to(schema, &qualifier.value)));
         match found {
             Some(relation) if relation.open => {}
             Some(relation) => match relation.column(&column.value) {
@@ -121,7 +125,10 @@ impl Resolver<'_, '_> {
             Some(r) => r.columns.iter().map(String::as_str).collect(),
             None => {
                 let frames = self.frames.iter().rev();
-                frames.flat_map(|f| f.relations.iter().flat_map(|r| r.columns.iter()).chain(&f.aliases)).map(String::as_str).collect()
+                frames
+                    .flat_map(|f| f.relations.iter().flat_map(|r| r.columns.iter()).chain(&f.aliases))
+                    .map(String::as_str)
+                    .collect()
             }
         };
         let mut suggestions = close_matches(name, candidates.iter().copied());
@@ -163,7 +170,9 @@ impl Resolver<'_, '_> {
         let holders: Vec<String> = self
             .frames
             .last()
-            .map(|f| f.relations.iter().filter(|r| r.column(&column.value).is_some()).map(|r| r.binding.clone()).collect())
+            .map(|f| {
+                f.relations.iter().filter(|r| r.column(&column.value).is_some()).map(|r| r.binding.clone()).collect()
+            })
             .unwrap_or_default();
         let target = match (by_table.as_slice(), holders.as_slice()) {
             ([one], _) => Some(one.clone()),
@@ -177,7 +186,10 @@ impl Resolver<'_, '_> {
         } else {
             holders.iter().filter(|h| !h.is_empty()).map(|h| format!("{h}.{}", column.value)).collect()
         };
-        let message = format!("`{}` names no table or alias in FROM (in `{}.{}`)", qualifier.value, qualifier.value, column.value);
+        let message = format!(
+            "`{}` names no table or alias in FROM (in `{}.{}`)",
+            qualifier.value, qualifier.value, column.value
+        );
         let violation = Violation::new(ViolationCode::UnknownQualifier, message, self.source.span(qualifier.span));
         self.out.violations.push(violation.with_suggestions(suggestions).with_fix(fix));
     }
@@ -204,12 +216,27 @@ impl Resolver<'_, '_> {
         let span = self.source.span(ident.span)?;
         let original = span.slice(self.source.sql)?;
         let replacement = format!("{}.{original}", quote(first, self.dialect));
-        Some(Fix::single(format!("qualify join key `{}` as `{first}.{}`", ident.value, ident.value), Edit::new(span, original, replacement)))
+        Some(Fix::single(
+            format!("qualify join key `{}` as `{first}.{}`", ident.value, ident.value),
+            Edit::new(span, original, replacement),
+        ))
     }
 
     /// Case and quoting: PostgreSQL folds bare names to lowercase and MySQL compares table
     /// names case-sensitively, so a name that only matches case-blind needs a fix there.
     pub(super) fn check_case(&mut self, ident: &Ident, exact: &str, is_table: bool) {
+        if ident.quote_style.is_none() && is_strictly_reserved(&ident.value) {
+            // The parser took a reserved word as a name, but the engine will not.
+            let quoted = quote_always(exact, self.dialect);
+            let fix = self.source.span(ident.span).and_then(|span| {
+                let original = span.slice(self.source.sql)?;
+                Some(Fix::single(format!("quote `{original}` as {quoted}"), Edit::new(span, original, quoted.clone())))
+            });
+            let message = format!("`{}` is a reserved word; as a name it must be quoted as {quoted}", ident.value);
+            let violation = Violation::new(ViolationCode::NeedsQuoting, message, self.source.span(ident.span));
+            self.out.violations.push(violation.with_suggestions(vec![quoted]).with_fix(fix));
+            return;
+        }
         let mismatch = match self.dialect {
             Dialect::Postgres => {
                 let folded = if ident.quote_style.is_some() { ident.value.clone() } else { ident.value.to_lowercase() };

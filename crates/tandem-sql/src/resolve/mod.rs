@@ -39,8 +39,7 @@ pub(crate) fn resolve(
     scope: Option<&Scope>,
     source: &Source<'_>,
 ) -> Resolution {
-    let mut resolver =
-        Resolver {
+    let mut resolver = Resolver {
         catalog,
         dialect,
         scope,
@@ -142,6 +141,9 @@ impl Resolver<'_, '_> {
         self.frames.push(Frame::new());
         for table in &select.from {
             self.table_with_joins(table);
+        }
+        for table in &select.from {
+            self.deferred_on_clauses(table);
         }
         if let Some(frame) = self.frames.last_mut() {
             frame.clause = Clause::Body;

@@ -69,7 +69,13 @@ pub(crate) struct Frame {
 
 impl Frame {
     pub(crate) fn new() -> Self {
-        Self { relations: Vec::new(), merged: Vec::new(), aliases: Vec::new(), output_names: Vec::new(), clause: Clause::From }
+        Self {
+            relations: Vec::new(),
+            merged: Vec::new(),
+            aliases: Vec::new(),
+            output_names: Vec::new(),
+            clause: Clause::From,
+        }
     }
 
     /// A frame holding only the given relation, for the ORDER BY of a set operation.

@@ -46,7 +46,11 @@ fn resolves_valid_shapes() {
 #[test]
 fn normalises_text_and_caps_rows() {
     check(Sqlite, "select name from singer -- trailing\n", "ok SELECT name FROM singer LIMIT 100");
-    check(Sqlite, "SELECT Name FROM singer WHERE Country = \"France\" LIMIT 5", "ok SELECT Name FROM singer WHERE Country = 'France' LIMIT 5");
+    check(
+        Sqlite,
+        "SELECT Name FROM singer WHERE Country = \"France\" LIMIT 5",
+        "ok SELECT Name FROM singer WHERE Country = 'France' LIMIT 5",
+    );
     check(Sqlite, "SELECT Name FROM singer LIMIT 5000", "ok SELECT Name FROM singer LIMIT 100");
     check(Mysql, "SELECT Name FROM singer LIMIT 10, 5000", "ok SELECT Name FROM singer LIMIT 10, 100");
 }
@@ -65,7 +69,11 @@ fn reports_unknown_names_with_close_matches_and_fixes() {
         "SELECT singer.Name FROM singer AS s",
         "unknown_qualifier `singer` [\"s.Name\"] fix=SELECT s.Name FROM singer AS s",
     );
-    check(Sqlite, "SELECT T3.Age FROM singer AS T1", "unknown_qualifier `T3` [\"T1.Age\"] fix=SELECT T1.Age FROM singer AS T1");
+    check(
+        Sqlite,
+        "SELECT T3.Age FROM singer AS T1",
+        "unknown_qualifier `T3` [\"T1.Age\"] fix=SELECT T1.Age FROM singer AS T1",
+    );
     check(
         Sqlite,
         "SELECT Name FROM singer AS a JOIN stadium AS b ON a.Singer_ID = b.Stadium_ID",
@@ -76,18 +84,22 @@ fn reports_unknown_names_with_close_matches_and_fixes() {
         "SELECT Singer_ID FROM singer AS a JOIN singer_in_concert AS b ON a.Singer_ID = b.Singer_ID",
         "ambiguous_column `Singer_ID` [\"a.Singer_ID\", \"b.Singer_ID\"] fix=SELECT a.Singer_ID FROM singer AS a JOIN singer_in_concert AS b ON a.Singer_ID = b.Singer_ID",
     );
-    check(Sqlite, "SELECT concert_Name FROM singer", "unknown_column `concert_Name` [\"Name\", \"concert.concert_Name\"]");
-    check(Sqlite, "SELECT x FROM (SELECT Name FROM singer) AS d", "unknown_column `x`");
     check(
-        Postgres,
-        "SELECT \"Name\" FROM singer WHERE \"France\" = \"Country\"",
-        "unknown_column `\"France\"`",
+        Sqlite,
+        "SELECT concert_Name FROM singer",
+        "unknown_column `concert_Name` [\"Name\", \"concert.concert_Name\"]",
     );
+    check(Sqlite, "SELECT x FROM (SELECT Name FROM singer) AS d", "unknown_column `x`");
+    check(Postgres, "SELECT \"Name\" FROM singer WHERE \"France\" = \"Country\"", "unknown_column `\"France\"`");
 }
 
 #[test]
 fn quoting_follows_the_dialect() {
-    check(Postgres, "SELECT OrderID FROM \"Orders\"", "needs_quoting `OrderID` [\"\\\"OrderID\\\"\"] fix=SELECT \"OrderID\" FROM \"Orders\"");
+    check(
+        Postgres,
+        "SELECT OrderID FROM \"Orders\"",
+        "needs_quoting `OrderID` [\"\\\"OrderID\\\"\"] fix=SELECT \"OrderID\" FROM \"Orders\"",
+    );
     check(Postgres, "SELECT 1 FROM Orders", "needs_quoting `Orders` [\"\\\"Orders\\\"\"] fix=SELECT 1 FROM \"Orders\"");
     check(Mysql, "SELECT 1 FROM orders", "needs_quoting `orders` [\"Orders\"] fix=SELECT 1 FROM Orders");
     check(Sqlite, "SELECT orderid FROM orders", "ok SELECT orderid FROM orders LIMIT 100");

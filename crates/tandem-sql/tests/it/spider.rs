@@ -43,7 +43,8 @@ fn catalog(schema: &SpiderSchema) -> Catalog {
     let mut tables: Vec<Table> =
         schema.table_names_original.iter().map(|name| Table::new(TableName::new(name.clone()), Vec::new())).collect();
     // Column 0 is Spider's `*`; the others belong to a table by index.
-    let column = |i: usize| schema.column_names_original.get(i).and_then(|(t, name)| Some((usize::try_from(*t).ok()?, name)));
+    let column =
+        |i: usize| schema.column_names_original.get(i).and_then(|(t, name)| Some((usize::try_from(*t).ok()?, name)));
     for (i, (table, name)) in schema.column_names_original.iter().enumerate() {
         let (Ok(table), Some(data_type)) = (usize::try_from(*table), schema.column_types.get(i)) else { continue };
         if let Some(table) = tables.get_mut(table) {
@@ -55,14 +56,16 @@ fn catalog(schema: &SpiderSchema) -> Catalog {
         other => other.as_u64().into_iter().collect::<Vec<_>>(),
     });
     for key in keys {
-        if let Some((table, name)) = usize::try_from(key).ok().and_then(column) {
-            if let Some(table) = tables.get_mut(table) {
-                table.primary_key.push(name.clone());
-            }
+        if let Some((table, name)) = usize::try_from(key).ok().and_then(column)
+            && let Some(table) = tables.get_mut(table)
+        {
+            table.primary_key.push(name.clone());
         }
     }
     for &(from, to) in &schema.foreign_keys {
-        let (Some((from_table, from_column)), Some((to_table, to_column))) = (column(from), column(to)) else { continue };
+        let (Some((from_table, from_column)), Some((to_table, to_column))) = (column(from), column(to)) else {
+            continue;
+        };
         let referenced_table = TableName::new(schema.table_names_original[to_table].clone());
         if let Some(table) = tables.get_mut(from_table) {
             table.foreign_keys.push(ForeignKey {
