@@ -32,10 +32,18 @@ fn every_spider_dev_gold_query_validates() {
     let mut failures = Vec::new();
     for question in &questions {
         let catalog = &catalogs[&question.db_id];
-        if let Err(rejection) = validate(&question.query, &policy, catalog)
-            && !KNOWN_INVALID.iter().any(|(sql, _)| *sql == question.query)
-        {
-            failures.push(format!("[{}] {}\n    {rejection}", question.db_id, question.query));
+        match validate(&question.query, &policy, catalog) {
+            // The normalised text is a fixpoint: it validates to itself.
+            Ok(valid) => match validate(valid.as_str(), &policy, catalog) {
+                Ok(again) if again.as_str() == valid.as_str() => {}
+                other => {
+                    failures.push(format!("not a fixpoint: {} => {} => {other:?}", question.query, valid.as_str()))
+                }
+            },
+            Err(rejection) if !KNOWN_INVALID.iter().any(|(sql, _)| *sql == question.query) => {
+                failures.push(format!("[{}] {}\n    {rejection}", question.db_id, question.query));
+            }
+            Err(_) => {}
         }
     }
     let n_passed = questions.len() - failures.len() - KNOWN_INVALID.len();
@@ -65,6 +73,55 @@ fn spider_train_gold_queries_validate() {
     }
     println!("Spider train gold: {n_passed} of {n_total} as expected (known invalid: {})", KNOWN_INVALID_TRAIN.len());
     assert!(failures.is_empty(), "{} unexpected outcomes:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// The executor runs the normalised text, so it must mean what the model wrote: on every dev
+/// database that is present, it returns the same rows as the gold SQL.
+#[test]
+fn normalised_dev_gold_queries_return_the_same_rows() {
+    let Some(dir) = spider::bench_dir() else { return };
+    let catalogs = spider::catalogs(&dir).unwrap();
+    // A cap above any dev result, so that capping does not change the rows compared.
+    let policy = Policy::new(Dialect::Sqlite).with_max_rows(1_000_000);
+    let mut failures = Vec::new();
+    let mut n_compared = 0;
+    for question in spider::dev_questions(&dir).unwrap() {
+        let path = dir.join("database").join(&question.db_id).join(format!("{}.sqlite", question.db_id));
+        if !path.is_file() {
+            continue;
+        }
+        let valid = validate(&question.query, &policy, &catalogs[&question.db_id]).unwrap();
+        let connection =
+            rusqlite::Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+        let gold = rows(&connection, &question.query);
+        let normalised = rows(&connection, valid.as_str());
+        n_compared += 1;
+        if gold != normalised {
+            failures.push(format!("{}\n => {}\n    {gold:?}\n vs {normalised:?}", question.query, valid.as_str()));
+        }
+    }
+    println!("Spider dev gold: {n_compared} normalised queries return the gold rows");
+    assert!(n_compared > 900, "only {n_compared} dev databases found");
+    assert!(failures.is_empty(), "{} queries changed meaning:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// The result as a sorted multiset of rendered rows (order is compared only through the
+/// text being the same query).
+fn rows(connection: &rusqlite::Connection, sql: &str) -> Result<Vec<String>, String> {
+    let mut statement = connection.prepare(sql).map_err(|e| e.to_string())?;
+    let n_columns = statement.column_count();
+    let mut rows: Vec<String> = statement
+        .query_map([], |row| {
+            let values: Vec<String> = (0..n_columns)
+                .map(|i| row.get::<_, rusqlite::types::Value>(i).map(|v| format!("{v:?}")))
+                .collect::<Result<_, _>>()?;
+            Ok(values.join("|"))
+        })
+        .map_err(|e| e.to_string())?
+        .collect::<Result<_, _>>()
+        .map_err(|e| e.to_string())?;
+    rows.sort_unstable();
+    Ok(rows)
 }
 
 #[test]
