@@ -32,6 +32,17 @@ pub enum Command {
     },
     /// Load the configuration, check it, and print what it resolves to.
     CheckConfig,
+    /// Introspect a database and build its retrieval index; prints tables, columns,
+    /// full-schema tokens and timings.
+    Index {
+        /// `postgres://…`, `mysql://…`, `sqlite:PATH` or a SQLite file (default: the demo
+        /// warehouse, generated on first use).
+        #[arg(long)]
+        db: Option<String>,
+        /// Print one JSON object as the last line of standard output.
+        #[arg(long)]
+        json: bool,
+    },
     /// Benchmarks that print figures.
     Bench {
         #[command(subcommand)]

@@ -3,6 +3,8 @@
 mod cli;
 mod commands;
 mod config;
+mod database;
+mod demo_db;
 mod models;
 mod output;
 mod wiring;

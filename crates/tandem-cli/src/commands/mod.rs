@@ -4,6 +4,7 @@ mod ask;
 mod ask_exec;
 mod bench;
 mod check_config;
+mod index;
 mod models;
 
 use anyhow::Context as _;
@@ -17,6 +18,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Ask { question } => ask::run(&config, &question).await,
         Command::Models { command } => models::run(&config, command),
         Command::CheckConfig => check_config::run(&config),
+        Command::Index { db, json } => index::run(&config, db.as_deref(), json).await,
         Command::Bench { command: BenchCommand::Llm { json, tiers, prompt_tokens } } => {
             bench::llm(&config, json, &tiers, prompt_tokens).await
         }

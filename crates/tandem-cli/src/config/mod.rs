@@ -134,6 +134,7 @@ mod tests {
     }
 
     #[test]
+    #[expect(clippy::result_large_err, reason = "figment's Jail closures return figment's own error type")]
     fn file_then_env_overrides() {
         figment::Jail::expect_with(|jail| {
             jail.create_file(
@@ -162,6 +163,7 @@ mod tests {
     }
 
     #[test]
+    #[expect(clippy::result_large_err, reason = "figment's Jail closures return figment's own error type")]
     fn unknown_keys_and_bad_values_are_clear_errors() {
         figment::Jail::expect_with(|jail| {
             jail.create_file("t.toml", "[models.small]\nbackend = \"llamacpp\"\nmodel = \"x\"\nmax_inflight = 2\n")?;

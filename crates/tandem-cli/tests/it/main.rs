@@ -2,6 +2,7 @@
 
 use std::process::Command;
 
+#[expect(clippy::expect_used, reason = "a test helper: failing to start the binary fails the test")]
 fn tandem(args: &[&str], dir: &std::path::Path) -> (bool, String, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_tandem"))
         .args(args)
