@@ -27,6 +27,7 @@ mod resolve;
 mod rules;
 mod span;
 mod suggest;
+mod types;
 mod validate;
 mod validated;
 mod violation;

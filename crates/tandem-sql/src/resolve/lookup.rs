@@ -37,10 +37,9 @@ impl Resolver<'_, '_> {
             let frame = &self.frames[depth];
             let definite: Vec<&Relation> = frame.relations.iter().filter(|r| r.column(name).is_some()).collect();
             if definite.len() == 1 || (definite.len() > 1 && frame.is_merged(name)) {
-                let exact =
-                    definite.first().filter(|r| r.table.is_some()).and_then(|r| r.column(name)).map(str::to_owned);
-                if let Some(exact) = exact {
-                    self.check_case(ident, &exact, false);
+                let found = definite.first().filter(|r| r.table.is_some()).map(|r| (*r).clone());
+                if let Some(relation) = found {
+                    self.catalog_column(ident, &relation);
                 }
                 return;
             }
@@ -88,10 +87,10 @@ impl Resolver<'_, '_> {
         match found {
             Some(relation) if relation.open => {}
             Some(relation) => match relation.column(&column.value) {
-                Some(exact) => {
+                Some(_) => {
                     if relation.table.is_some() {
-                        let exact = exact.to_owned();
-                        self.check_case(column, &exact, false);
+                        let relation = relation.clone();
+                        self.catalog_column(column, &relation);
                     }
                 }
                 None => {
@@ -101,6 +100,22 @@ impl Resolver<'_, '_> {
             },
             None => self.unknown_qualifier(qualifier, column),
         }
+    }
+
+    /// A reference that resolved to a column of a catalog table: check its spelling and
+    /// remember its declared type.
+    fn catalog_column(&mut self, ident: &Ident, relation: &Relation) {
+        let Some(exact) = relation.column(&ident.value).map(str::to_owned) else { return };
+        let declared = relation
+            .table
+            .as_ref()
+            .and_then(|t| self.catalog.table(t.schema.as_deref(), &t.name))
+            .and_then(|t| t.column(&exact))
+            .map(|c| c.data_type.clone());
+        if let Some(declared) = declared {
+            self.out.column_types.push((ident.span, declared));
+        }
+        self.check_case(ident, &exact, false);
     }
 
     pub(super) fn qualified_wildcard(&mut self, name: &ObjectName) {

@@ -29,6 +29,9 @@ pub(crate) struct Resolution {
     pub(crate) string_literals: Vec<sqlparser::tokenizer::Span>,
     /// Catalog tables read, in first-use order.
     pub(crate) tables: Vec<TableName>,
+    /// The declared type of each column reference that resolved to a catalog table, by the
+    /// span of the column's name.
+    pub(crate) column_types: Vec<(sqlparser::tokenizer::Span, String)>,
 }
 
 /// Resolves every name in `query`.

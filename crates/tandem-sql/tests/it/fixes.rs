@@ -89,6 +89,11 @@ fn dialect_mappings_rewrite_and_revalidate() {
             "SELECT Name FROM singer ORDER BY Age DESC LIMIT 3",
         ),
         (Postgres, "SELECT TOP 5 \"Name\" FROM singer;", "SELECT \"Name\" FROM singer LIMIT 5"),
+        (
+            Postgres,
+            "SELECT \"OrderID\" FROM \"Orders\" o WHERE o.paid = 1",
+            "SELECT \"OrderID\" FROM \"Orders\" o WHERE o.paid = true LIMIT 100",
+        ),
     ] {
         assert_eq!(repaired(dialect, sql), expect, "{dialect}: {sql}");
     }
@@ -152,6 +157,8 @@ fn every_class_routes_to_its_tier() {
         (Sqlite, "SELECT Name FROM singer, stadium", RepairTier::Small),
         (Sqlite, &format!("SELECT {}1{}", "(".repeat(100), ")".repeat(100)), RepairTier::Small),
         (Sqlite, "SELECT Name FROM singer LIMIT (SELECT 1)", RepairTier::Small),
+        (Postgres, "SELECT \"OrderID\" FROM \"Orders\" WHERE \"OrderID\" = 'first'", RepairTier::Small),
+        (Postgres, "SELECT paid FROM \"Orders\" WHERE paid <> 0", RepairTier::Rules),
         // Policy: never retried.
         (Sqlite, "DELETE FROM singer", RepairTier::NotRetryable),
         (Postgres, "SELECT pg_sleep(1)", RepairTier::NotRetryable),
