@@ -134,7 +134,10 @@ impl Resolver<'_, '_> {
             };
         }
         let schema_name = schema.map(|s| s.value.as_str());
-        let Some(found) = self.catalog.table(schema_name, &table.value) else {
+        // A qualified name against a catalog loaded without schemas (`main.t` on SQLite).
+        let unqualified = || self.catalog.table(None, &table.value).filter(|t| t.name.schema.is_none());
+        let found = self.catalog.table(schema_name, &table.value).or_else(|| schema_name.and_then(|_| unqualified()));
+        let Some(found) = found else {
             self.unknown_table(schema_name, table);
             return open_relation(alias, Some(name));
         };
@@ -192,6 +195,9 @@ impl Resolver<'_, '_> {
         let span = self.source.span(ident.span)?;
         let original = span.slice(self.source.sql)?;
         let replacement = quote(name, self.dialect);
+        if replacement == original {
+            return None;
+        }
         Some(Fix::single(
             format!("replace {what} `{}` with `{name}`", ident.value),
             Edit::new(span, original, replacement),

@@ -2,7 +2,7 @@
 //! matches and fixes) when they fail.
 
 use sqlparser::ast::{Ident, ObjectName};
-use tandem_core::Dialect;
+use tandem_core::{Dialect, TableName};
 
 use super::Resolver;
 use super::scope::Relation;
@@ -37,9 +37,8 @@ impl Resolver<'_, '_> {
             let frame = &self.frames[depth];
             let definite: Vec<&Relation> = frame.relations.iter().filter(|r| r.column(name).is_some()).collect();
             if definite.len() == 1 || (definite.len() > 1 && frame.is_merged(name)) {
-                let found = definite.first().filter(|r| r.table.is_some()).map(|r| (*r).clone());
-                if let Some(relation) = found {
-                    self.catalog_column(ident, &relation);
+                if let Some(table) = definite.first().and_then(|r| r.table.clone()) {
+                    self.catalog_column(ident, &table);
                 }
                 return;
             }
@@ -88,9 +87,8 @@ impl Resolver<'_, '_> {
             Some(relation) if relation.open => {}
             Some(relation) => match relation.column(&column.value) {
                 Some(_) => {
-                    if relation.table.is_some() {
-                        let relation = relation.clone();
-                        self.catalog_column(column, &relation);
+                    if let Some(table) = relation.table.clone() {
+                        self.catalog_column(column, &table);
                     }
                 }
                 None => {
@@ -104,17 +102,12 @@ impl Resolver<'_, '_> {
 
     /// A reference that resolved to a column of a catalog table: check its spelling and
     /// remember its declared type.
-    fn catalog_column(&mut self, ident: &Ident, relation: &Relation) {
-        let Some(exact) = relation.column(&ident.value).map(str::to_owned) else { return };
-        let declared = relation
-            .table
-            .as_ref()
-            .and_then(|t| self.catalog.table(t.schema.as_deref(), &t.name))
-            .and_then(|t| t.column(&exact))
-            .map(|c| c.data_type.clone());
-        if let Some(declared) = declared {
-            self.out.column_types.push((ident.span, declared));
-        }
+    fn catalog_column(&mut self, ident: &Ident, table: &TableName) {
+        let Some(table) = self.catalog.table(table.schema.as_deref(), &table.name) else { return };
+        // Absent when a column list renamed the table's columns (`FROM t AS x(a, b)`).
+        let Some(column) = table.column(&ident.value) else { return };
+        let (exact, declared) = (column.name.clone(), column.data_type.clone());
+        self.out.column_types.push((ident.span, declared));
         self.check_case(ident, &exact, false);
     }
 

@@ -36,7 +36,8 @@ impl Relation {
         match (schema, &self.table) {
             (None, _) => true,
             (Some(schema), Some(table)) if !self.aliased => {
-                table.schema.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(schema))
+                // A catalog without schemas accepts any qualifier (`main.t.c` on SQLite).
+                table.schema.as_deref().is_none_or(|s| s.eq_ignore_ascii_case(schema))
             }
             (Some(_), _) => false,
         }

@@ -27,6 +27,7 @@ fn resolves_valid_shapes() {
         "SELECT rowid, Name FROM singer WHERE Country = \"France\"",
         "SELECT * FROM json_each('[1,2]') AS j WHERE j.value > 1",
         "SELECT s.* FROM singer s",
+        "SELECT main.singer.Name FROM main.singer",
         "VALUES (1, 'a'), (2, 'b')",
     ] {
         let got = crate::support::outcome(Sqlite, sql, None);
