@@ -5,4 +5,6 @@
 //! model backend or database driver: the CLI hands it trait objects. Main items:
 //! [`llm_bench`] (prefill/decode speed and prefix reuse of a `ChatModel`).
 
+pub mod datasets;
 pub mod llm_bench;
+pub mod retrieval_bench;

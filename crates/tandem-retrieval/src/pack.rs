@@ -1,10 +1,8 @@
 //! Packing: chosen tables and their bridges into the budget, then the slice assembled in
 //! catalog order with its joins, value matches and exact token count.
 
-use std::fmt::Write as _;
-
 use crate::index::SchemaIndex;
-use crate::render::table_ref;
+use crate::render::{quote_ident, table_ref};
 use crate::select::Scores;
 use crate::slice::{JoinPath, SchemaSlice, SliceTable, ValueMatch};
 
@@ -37,7 +35,7 @@ impl SchemaIndex {
                 step: 0,
             })
             .collect();
-        let mut slice = self.assemble(&placed, None, &[0.0; 0]);
+        let mut slice = self.assemble(&placed, None, u32::MAX);
         slice.whole = true;
         slice
     }
@@ -45,12 +43,33 @@ impl SchemaIndex {
     /// Greedy packing in candidate order. A candidate comes with the bridge tables on the
     /// shortest key path to an already chosen table of its schema; it is taken when it and its
     /// bridges fit what is left of the budget, else skipped for smaller ones further down.
-    pub(crate) fn pack(&self, scores: &Scores, candidates: &[usize], budget_tokens: u32) -> SchemaSlice {
+    /// `seed` tables (a whole small schema) are placed first, together, when they fit.
+    pub(crate) fn pack(
+        &self,
+        scores: &Scores,
+        seed: &[usize],
+        candidates: &[usize],
+        budget_tokens: u32,
+    ) -> SchemaSlice {
         let options = &self.options;
         let limit = options.max_columns_per_table.max(1);
         let mut placed: Vec<Placed> = Vec::new();
         let mut used: u32 = 0;
-        for (step, &table) in candidates.iter().enumerate() {
+        let seeded: Vec<Placed> = seed
+            .iter()
+            .map(|&table| {
+                let relevant = self.relevant_columns(table, &scores.terms, &scores.values);
+                let (keep, text, tokens) = self.table_cost(table, &relevant, limit);
+                Placed { table, keep, text, tokens, relevant, bridge: false, step: 0 }
+            })
+            .collect();
+        let seed_cost = seeded.iter().map(|p| p.tokens).fold(0, u32::saturating_add);
+        if seed_cost <= budget_tokens && seeded.len() <= options.max_tables {
+            used = seed_cost;
+            placed = seeded;
+        }
+        for (i, &table) in candidates.iter().enumerate() {
+            let step = i + 1;
             if placed.len() >= options.max_tables {
                 break;
             }
@@ -86,19 +105,18 @@ impl SchemaIndex {
         // The value lines and token merges at table boundaries can push the exact count over
         // the sum of the parts: drop the latest additions until the whole fits.
         loop {
-            let slice = self.assemble(&placed, Some(scores), &scores.table);
-            let last_step = placed.iter().map(|p| p.step).max();
-            match last_step {
-                Some(step) if slice.n_tokens > budget_tokens && placed.iter().any(|p| p.step != step) => {
-                    placed.retain(|p| p.step != step);
-                }
+            let slice = self.assemble(&placed, Some(scores), budget_tokens);
+            match placed.iter().map(|p| p.step).max() {
+                Some(step) if slice.n_tokens > budget_tokens => placed.retain(|p| p.step != step),
                 _ => return slice,
             }
         }
     }
 
-    /// Renders the placed tables in catalog order and gathers their joins and values.
-    fn assemble(&self, placed: &[Placed], scores: Option<&Scores>, table_scores: &[f32]) -> SchemaSlice {
+    /// Renders the placed tables in catalog order and gathers their joins and values. Value
+    /// lines are added only while the text stays within `budget_tokens`.
+    fn assemble(&self, placed: &[Placed], scores: Option<&Scores>, budget_tokens: u32) -> SchemaSlice {
+        let table_scores = scores.map(|s| s.table.as_slice()).unwrap_or_default();
         let mut order: Vec<&Placed> = placed.iter().collect();
         order.sort_by_key(|p| p.table);
         let chosen = |t: usize| order.iter().any(|p| p.table == t);
@@ -160,14 +178,19 @@ impl SchemaIndex {
                 });
             }
         }
+        let mut used = self.counter.count_tokens(&text);
         for m in values.iter().take(MAX_VALUE_LINES) {
             let value = m.value.replace(|c: char| c.is_control(), " ").replace('\'', "''");
-            let _ = writeln!(
-                text,
-                "-- '{value}' is a value of {}.{}",
+            let line = format!(
+                "-- '{value}' is a value of {}.{}\n",
                 table_ref(&m.table, self.options.render.qualify),
-                crate::render::quote_ident(&m.column)
+                quote_ident(&m.column)
             );
+            let cost = self.counter.count_tokens(&line);
+            if used.saturating_add(cost) <= budget_tokens {
+                used = used.saturating_add(cost);
+                text.push_str(&line);
+            }
         }
 
         SchemaSlice {

@@ -46,7 +46,9 @@ impl SchemaIndex {
             match index.search(question, options.n_candidates) {
                 Ok(hits) => {
                     dense = true;
-                    fuse(&mut table, hits.into_iter().map(|(t, _)| t), options.dense_weight, options.rrf_k);
+                    let floor = hits.first().map_or(0.0, |h| h.1) - options.dense_margin;
+                    let kept = hits.into_iter().filter(|&(_, similarity)| similarity > floor.max(0.0));
+                    fuse(&mut table, kept.map(|(t, _)| t), options.dense_weight, options.rrf_k);
                 }
                 Err(error) => tracing::warn!(%error, "question embedding failed; this question uses BM25 and values"),
             }
@@ -159,6 +161,18 @@ impl SchemaIndex {
         }
     }
 
+    /// All tables of the best candidate's schema when they render within the
+    /// `whole_schema_share` of the budget (only in catalogs of several schemas).
+    fn whole_schema_seed(&self, candidates: &[usize], budget_tokens: u32) -> Vec<usize> {
+        let Some(&best) = candidates.first() else { return Vec::new() };
+        let Some(&schema) = self.schema_of.get(best) else { return Vec::new() };
+        let tokens = self.schema_tokens.get(schema).copied().unwrap_or(u32::MAX);
+        if self.n_schemas < 2 || tokens as f32 > self.options.whole_schema_share * budget_tokens as f32 {
+            return Vec::new();
+        }
+        (0..self.catalog.tables.len()).filter(|&t| self.schema_of.get(t) == Some(&schema)).collect()
+    }
+
     /// Retrieves the slice for `question` within `budget_tokens` (by the index's counter).
     /// A catalog that fits whole is returned whole, without any retrieval work.
     pub fn retrieve(&self, question: &str, budget_tokens: u32) -> SchemaSlice {
@@ -167,7 +181,8 @@ impl SchemaIndex {
         }
         let scores = self.score(question);
         let candidates = self.candidates(&scores.table);
-        self.pack(&scores, &candidates, budget_tokens)
+        let seed = self.whole_schema_seed(&candidates, budget_tokens);
+        self.pack(&scores, &seed, &candidates, budget_tokens)
     }
 }
 
