@@ -1,0 +1,87 @@
+//! Everything that ends a question without an answer, typed so UIs can say what happened.
+
+use tandem_core::RepairTier;
+use tandem_exec::ExecError;
+use tandem_llm::LlmError;
+
+use crate::stage::Stage;
+
+/// Why a question, a plan edit or a stage transition failed.
+#[derive(Debug, thiserror::Error)]
+pub enum AgentError {
+    /// The question is empty or only whitespace.
+    #[error("the question is empty")]
+    EmptyQuestion,
+    /// A model call failed outright (connection, timeout, admission refusal).
+    #[error("the {tier} model call failed")]
+    Model {
+        tier: ModelTier,
+        #[source]
+        source: LlmError,
+    },
+    /// The planner's reply held no usable plan.
+    #[error("the small model's plan could not be read: {detail}")]
+    UnreadablePlan { detail: String },
+    /// After checking against the catalog no table of the plan was left.
+    #[error("the plan names no table of the catalog")]
+    PlanHasNoTables,
+    /// A plan edit would break the plan.
+    #[error("plan edit {index} was rejected: {reason}")]
+    InvalidEdit { index: usize, reason: EditRejection },
+    /// The plan needs a person's approval before any large-model call.
+    #[error("the plan awaits confirmation")]
+    ConfirmationRequired,
+    /// The person cancelled the question.
+    #[error("the question was cancelled")]
+    Cancelled,
+    /// A stage was asked to move where the state machine does not go.
+    #[error("cannot move from stage {from:?} to {to:?}")]
+    InvalidTransition { from: Stage, to: Stage },
+    /// A failure that no retry can fix (timeout, permission, connection, a forbidden
+    /// statement).
+    #[error("not retryable: {detail}")]
+    NotRetryable {
+        detail: String,
+        #[source]
+        source: Option<ExecError>,
+    },
+    /// Every repair tier spent its attempts; the last failure is attached.
+    #[error("repair budgets exhausted after {n_attempts} attempts; last failure ({tier:?}): {last_failure}")]
+    RepairBudgetExhausted { n_attempts: u32, tier: RepairTier, last_failure: String },
+}
+
+/// The model tiers, for errors and the ledger.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ModelTier {
+    Small,
+    Large,
+}
+
+impl std::fmt::Display for ModelTier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ModelTier::Small => "small",
+            ModelTier::Large => "large",
+        })
+    }
+}
+
+/// Why a [`crate::PlanEdit`] was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EditRejection {
+    #[error("table `{table}` is not in the catalog")]
+    UnknownTable { table: String },
+    #[error("table `{table}` is not in the plan")]
+    TableNotInPlan { table: String },
+    #[error("column `{column}` is not a column of `{table}`")]
+    UnknownColumn { table: String, column: String },
+    #[error("the plan would have no tables left")]
+    NoTablesLeft,
+    #[error("there is no filter number {index}")]
+    NoSuchFilter { index: usize },
+    #[error("there is no open question number {index}")]
+    NoSuchQuestion { index: usize },
+    #[error("a filter with operator {op} needs a value")]
+    MissingValue { op: String },
+}

@@ -1,0 +1,28 @@
+//! The pipeline at the heart of tandem: question → plan (small model) → confirm (a person) →
+//! SQL (large model, plan-scoped prompt) → validate → execute → tiered repair → answer with a
+//! ledger of what each tier cost.
+//!
+//! What it must never do: call the large model before the plan is confirmed (unless the confirm
+//! policy is `never`), put a table outside the confirmed plan's scope into a large-model prompt
+//! (the [`prompt`] module is the only place one is made), hand anything but
+//! [`tandem_sql::ValidatedSql`] to an executor, name a concrete model or database backend (it
+//! holds `Arc<dyn ChatModel>` and `Arc<dyn Executor>` only), or panic on any input.
+//!
+//! Main types: [`Plan`] (the versioned Plan JSON) with [`PlanEdit`] and [`apply_edits`],
+//! [`Stage`] (the state machine), [`Pipeline`] with [`PlannedQuestion`] and [`Outcome`],
+//! [`Ledger`], [`Event`], [`PlanCache`] and [`AgentError`].
+
+mod check;
+mod edit;
+mod error;
+mod plan;
+mod stage;
+
+pub use check::{check_plan, resolve_table};
+pub use edit::{PlanEdit, apply_edits};
+pub use error::{AgentError, EditRejection, ModelTier};
+pub use plan::{
+    Aggregate, ColumnRef, Complexity, Filter, FilterOp, Join, Measure, OrderBy, PLAN_VERSION, Plan, PlanHash,
+    plan_json_schema,
+};
+pub use stage::Stage;
