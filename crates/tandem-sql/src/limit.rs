@@ -2,13 +2,14 @@
 //! The executor caps rows too; this makes the database stop early instead of streaming rows
 //! that would be thrown away.
 
-use sqlparser::ast::{Expr, LimitClause, Query, UnaryOperator, Value};
+use sqlparser::ast::{Expr, LimitClause, Query, SetExpr, UnaryOperator, Value, Values};
 
 use crate::violation::{Violation, ViolationCode};
 
 /// Adds or lowers the limit of `query` (the outermost one) to `max_rows`; a limit that is not
 /// a constant is reported instead.
 pub(crate) fn cap(query: &mut Query, max_rows: u64) -> Option<Violation> {
+    unwrap_parentheses(query);
     if let Some(fetch) = &mut query.fetch {
         // FETCH FIRST n ROWS; PostgreSQL refuses LIMIT and FETCH together, so cap in place.
         if fetch.percent {
@@ -28,6 +29,25 @@ pub(crate) fn cap(query: &mut Query, max_rows: u64) -> Option<Violation> {
         }
         Some(LimitClause::LimitOffset { limit: Some(limit), .. } | LimitClause::OffsetCommaLimit { limit, .. }) => {
             cap_expr(limit, max_rows)
+        }
+    }
+}
+
+/// `(SELECT …)` with nothing outside the parentheses is the inner query. SQLite refuses a
+/// parenthesised statement, and a limit added outside would otherwise print as
+/// `(SELECT …) LIMIT n`.
+fn unwrap_parentheses(query: &mut Query) {
+    while query.with.is_none()
+        && query.order_by.is_none()
+        && query.limit_clause.is_none()
+        && query.fetch.is_none()
+        && query.locks.is_empty()
+        && matches!(*query.body, SetExpr::Query(_))
+    {
+        let placeholder = SetExpr::Values(Values { explicit_row: false, value_keyword: false, rows: Vec::new() });
+        match *std::mem::replace(&mut query.body, Box::new(placeholder)) {
+            SetExpr::Query(inner) => *query = *inner,
+            other => *query.body = other,
         }
     }
 }
@@ -106,5 +126,7 @@ mod tests {
         check("SELECT 1 FETCH FIRST 1000 ROWS ONLY", "SELECT 1 FETCH FIRST 100 ROWS ONLY");
         check("SELECT 1 UNION SELECT 2 LIMIT 7", "SELECT 1 UNION SELECT 2 LIMIT 7");
         check("SELECT 1 LIMIT (SELECT 5)", "limit_not_constant");
+        check("((SELECT 1 LIMIT 5))", "SELECT 1 LIMIT 5");
+        check("(SELECT 1) ORDER BY 1", "(SELECT 1) ORDER BY 1 LIMIT 100");
     }
 }
