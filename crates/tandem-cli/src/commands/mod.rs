@@ -4,7 +4,7 @@ mod ask;
 mod ask_exec;
 mod bench;
 mod check_config;
-mod index;
+pub mod index;
 mod models;
 
 use anyhow::Context as _;
@@ -19,6 +19,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Models { command } => models::run(&config, command),
         Command::CheckConfig => check_config::run(&config),
         Command::Index { db, json } => index::run(&config, db.as_deref(), json).await,
+        Command::Bench {
+            command: BenchCommand::Retrieval { json, bench_dir, budget_tokens, limit, no_spider2, no_dense },
+        } => bench::retrieval(
+            &config,
+            json,
+            bench::RetrievalArgs { bench_dir, budget_tokens, limit, spider2: !no_spider2, dense: !no_dense },
+        ),
         Command::Bench { command: BenchCommand::Llm { json, tiers, prompt_tokens } } => {
             bench::llm(&config, json, &tiers, prompt_tokens).await
         }
