@@ -12,11 +12,26 @@
 //! [`Stage`] (the state machine), [`Pipeline`] with [`PlannedQuestion`] and [`Outcome`],
 //! [`Ledger`], [`Event`], [`PlanCache`] and [`AgentError`].
 
+mod cache;
 mod check;
+mod config;
 mod edit;
 mod error;
+mod events;
+mod ledger;
+mod pipeline;
 mod plan;
+mod planner;
+pub mod prompt;
+mod repair;
+mod reply;
 mod stage;
+
+pub use cache::PlanCache;
+pub use config::{AgentConfig, ConfirmPolicy, RepairBudgets, Routing};
+pub use events::{Event, EventSink};
+pub use ledger::{Ledger, Prices, TierLedger};
+pub use pipeline::{Answer, ConfirmedQuestion, Decision, Deps, MoreSchema, Outcome, Pipeline, PlannedQuestion};
 
 pub use check::{check_plan, resolve_table};
 pub use edit::{PlanEdit, apply_edits};

@@ -113,10 +113,15 @@ impl Plan {
         PlanHash(digest.into())
     }
 
-    /// The plan as pretty JSON, for prompts and for people. Serialising these plain types
-    /// cannot fail; an empty string would only make a prompt shorter, never wrong.
+    /// The plan as pretty JSON, for people. Serialising these plain types cannot fail; an
+    /// empty string would only make a display shorter, never wrong.
     pub fn to_pretty_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// The plan as compact JSON, for prompts: indentation would cost prefill tokens.
+    pub fn to_compact_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
     }
 }
 

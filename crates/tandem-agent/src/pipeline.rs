@@ -1,0 +1,353 @@
+//! The pipeline API a CLI or server drives: plan a question, confirm it (or let the policy),
+//! run it to an answer.
+//!
+//! Confirmation is a type: [`Pipeline::run`] takes only a [`ConfirmedQuestion`], which only
+//! [`Pipeline::confirm`] (a person's decision) or [`Pipeline::proceed`] (a plan the policy
+//! already confirmed) can make, so no path reaches the large model with an unconfirmed plan.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use tandem_core::{Catalog, CatalogVersion};
+use tandem_exec::{Executor, Rows};
+use tandem_llm::ChatModel;
+use tandem_retrieval::{SchemaIndex, SchemaSlice};
+use tandem_sql::{PlanFilter, Policy, Scope};
+
+use crate::cache::PlanCache;
+use crate::config::{AgentConfig, ConfirmPolicy, Routing};
+use crate::edit::{PlanEdit, apply_edits};
+use crate::error::AgentError;
+use crate::events::{Event, EventSink};
+use crate::ledger::Ledger;
+use crate::plan::{Complexity, FilterOp, Plan, PlanHash};
+use crate::planner::{PlannerSettings, write_plan};
+use crate::prompt::{Conversation, counterfactual_full_schema_request, scope_tables};
+use crate::repair::{FirstSql, Run, RunOutcome};
+use crate::stage::Stage;
+
+/// The capabilities a pipeline holds, as trait objects only.
+#[derive(Debug, Clone)]
+pub struct Deps {
+    pub small: Arc<dyn ChatModel>,
+    pub large: Arc<dyn ChatModel>,
+    pub executor: Arc<dyn Executor>,
+    /// The schema index of the catalog questions run against.
+    pub index: Arc<SchemaIndex>,
+    /// Shared across pipelines so a refreshed catalog finds (and drops) the old entries.
+    pub cache: Arc<PlanCache>,
+}
+
+#[derive(Debug)]
+pub struct Pipeline {
+    deps: Deps,
+    config: AgentConfig,
+    events: EventSink,
+}
+
+/// A planned question: the plan, the slice it came from, and where the gate left it.
+#[derive(Debug, Clone)]
+pub struct PlannedQuestion {
+    question: String,
+    plan: Plan,
+    slice: SchemaSlice,
+    stage: Stage,
+    trace: Vec<Stage>,
+    ledger: Ledger,
+    catalog_version: CatalogVersion,
+}
+
+impl PlannedQuestion {
+    pub fn question(&self) -> &str {
+        &self.question
+    }
+    pub fn plan(&self) -> &Plan {
+        &self.plan
+    }
+    pub fn slice(&self) -> &SchemaSlice {
+        &self.slice
+    }
+    pub fn stage(&self) -> Stage {
+        self.stage
+    }
+    pub fn ledger(&self) -> &Ledger {
+        &self.ledger
+    }
+    /// The catalog version the plan was checked against, for sessions that outlive a refresh.
+    pub fn catalog_version(&self) -> CatalogVersion {
+        self.catalog_version
+    }
+    /// Whether a person must decide before the question can run.
+    pub fn needs_confirmation(&self) -> bool {
+        self.stage == Stage::AwaitingConfirmation
+    }
+}
+
+/// A person's decision at the confirm gate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    /// Approve, after applying these edits (none to approve as is).
+    Approve(Vec<PlanEdit>),
+    Cancel,
+}
+
+/// A question whose plan is confirmed. No public constructor: see the module docs.
+#[derive(Debug, Clone)]
+pub struct ConfirmedQuestion(PlannedQuestion);
+
+impl ConfirmedQuestion {
+    pub fn plan(&self) -> &Plan {
+        &self.0.plan
+    }
+}
+
+/// How a confirmed question ended, short of an error.
+#[derive(Debug)]
+pub enum Outcome {
+    Answered(Answer),
+    /// The large model needs tables outside the plan: here is the plan with them added (those
+    /// that exist), back at the confirm gate.
+    NeedsMoreSchema(MoreSchema),
+}
+
+#[derive(Debug)]
+pub struct Answer {
+    pub question: String,
+    pub plan: Plan,
+    pub plan_hash: PlanHash,
+    /// The SQL that ran, as validated (normalised, row cap applied).
+    pub sql: String,
+    pub rows: Rows,
+    pub ledger: Ledger,
+    pub from_cache: bool,
+    /// Every stage the question passed through, in order.
+    pub trace: Vec<Stage>,
+    /// Caveats for the person (an empty result that repairs could not change).
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug)]
+pub struct MoreSchema {
+    pub requested: Vec<String>,
+    pub reason: String,
+    pub planned: PlannedQuestion,
+}
+
+impl Pipeline {
+    pub fn new(deps: Deps, config: AgentConfig) -> Self {
+        Self { deps, config, events: EventSink::none() }
+    }
+
+    pub fn with_events(mut self, events: EventSink) -> Self {
+        self.events = events;
+        self
+    }
+
+    pub fn config(&self) -> &AgentConfig {
+        &self.config
+    }
+
+    pub fn catalog(&self) -> &Arc<Catalog> {
+        self.deps.index.catalog()
+    }
+
+    /// Retrieves the slice and asks the small model for a plan; then the confirm gate decides
+    /// whether a person must look at it. Never calls the large model.
+    pub async fn plan(&self, question: &str) -> Result<PlannedQuestion, AgentError> {
+        if question.trim().is_empty() {
+            return Err(AgentError::EmptyQuestion);
+        }
+        let started = Instant::now();
+        self.events.send(Event::StageStarted { stage: Stage::Planned });
+        let slice = self.deps.index.retrieve(question, self.config.slice_budget_tokens);
+        let mut ledger = Ledger::default();
+        let settings = PlannerSettings {
+            max_tokens: self.config.plan_max_tokens,
+            n_attempts: self.config.plan_attempts,
+            prices: &self.config.small_prices,
+        };
+        let plan =
+            write_plan(self.deps.small.as_ref(), question, &slice, self.catalog(), settings, &mut ledger).await?;
+        ledger.wall_ms += started.elapsed().as_secs_f64() * 1_000.0;
+        self.events.send(Event::StageFinished { stage: Stage::Planned, elapsed_ms: ledger.wall_ms });
+        let planned = PlannedQuestion {
+            question: question.trim().to_owned(),
+            plan,
+            slice,
+            stage: Stage::Planned,
+            trace: vec![Stage::Planned],
+            ledger,
+            catalog_version: self.deps.index.version(),
+        };
+        Ok(self.gate(planned))
+    }
+
+    /// The confirm policy: approve by policy, or wait for a person.
+    fn gate(&self, mut planned: PlannedQuestion) -> PlannedQuestion {
+        let ask = match self.config.confirm {
+            ConfirmPolicy::Always => true,
+            ConfirmPolicy::WhenAmbiguous => planned.plan.is_ambiguous(),
+            ConfirmPolicy::Never => false,
+        };
+        let next = if ask { Stage::AwaitingConfirmation } else { Stage::Confirmed };
+        planned.stage = next;
+        planned.trace.push(next);
+        self.events.send(Event::PlanReady { plan: Box::new(planned.plan.clone()), needs_confirmation: ask });
+        planned
+    }
+
+    /// A person's decision: edits are applied all-or-nothing and re-checked; cancel ends it.
+    pub fn confirm(&self, mut planned: PlannedQuestion, decision: Decision) -> Result<ConfirmedQuestion, AgentError> {
+        let edits = match decision {
+            Decision::Cancel => return Err(AgentError::Cancelled),
+            Decision::Approve(edits) => edits,
+        };
+        if !edits.is_empty() {
+            planned.plan = apply_edits(&planned.plan, &edits, self.catalog())?;
+        }
+        if planned.stage != Stage::Confirmed {
+            planned.stage = planned.stage.advance(Stage::Confirmed)?;
+            planned.trace.push(Stage::Confirmed);
+        }
+        Ok(ConfirmedQuestion(planned))
+    }
+
+    /// Continues a question the policy confirmed; refuses one that awaits a person.
+    pub async fn proceed(&self, planned: PlannedQuestion) -> Result<Outcome, AgentError> {
+        if planned.stage != Stage::Confirmed {
+            return Err(AgentError::ConfirmationRequired);
+        }
+        self.run(ConfirmedQuestion(planned)).await
+    }
+
+    /// Confirms with `decision`, then runs.
+    pub async fn answer(&self, planned: PlannedQuestion, decision: Decision) -> Result<Outcome, AgentError> {
+        let confirmed = self.confirm(planned, decision)?;
+        self.run(confirmed).await
+    }
+
+    /// Generates, validates, executes and repairs a confirmed question.
+    pub async fn run(&self, confirmed: ConfirmedQuestion) -> Result<Outcome, AgentError> {
+        let started = Instant::now();
+        let ConfirmedQuestion(planned) = confirmed;
+        let catalog = Arc::clone(self.catalog());
+        let dialect = self.deps.executor.dialect();
+        let plan = planned.plan.clone();
+        let hash = plan.canonical_hash();
+        let base = Conversation::generation(dialect, &catalog, &plan, &planned.question);
+        let mut ledger = planned.ledger.clone();
+        let cached = self.deps.cache.get(self.deps.index.version(), hash);
+        let from_cache = cached.is_some();
+        ledger.cache_hit = from_cache;
+        if !from_cache {
+            let large = self.deps.large.as_ref();
+            ledger.scoped_prompt_tokens = u64::from(large.estimate_prompt_tokens(&base.request(0)));
+            let full = counterfactual_full_schema_request(dialect, &catalog, &plan, &planned.question);
+            ledger.counterfactual_full_schema_prompt_tokens = u64::from(large.estimate_prompt_tokens(&full));
+        }
+        let first = match cached {
+            Some(sql) => FirstSql::Cached(sql),
+            None if self.config.routing == Routing::Cascade && plan.complexity == Complexity::Simple => FirstSql::Small,
+            None => FirstSql::Large,
+        };
+        let mut trace = planned.trace.clone();
+        self.events.send(Event::StageStarted { stage: Stage::Generated });
+        let run = Run {
+            small: self.deps.small.as_ref(),
+            large: self.deps.large.as_ref(),
+            executor: self.deps.executor.as_ref(),
+            config: &self.config,
+            catalog: &catalog,
+            policy: policy_for(&plan, &catalog, dialect, self.config.max_rows),
+            plan: &plan,
+            base,
+            events: &self.events,
+            ledger: &mut ledger,
+            stage: planned.stage,
+            trace: &mut trace,
+        };
+        let outcome = run.run(first).await;
+        ledger.wall_ms += started.elapsed().as_secs_f64() * 1_000.0;
+        match outcome {
+            Err(error) => {
+                if from_cache {
+                    self.deps.cache.remove(hash);
+                }
+                Err(error)
+            }
+            Ok(RunOutcome::Answered { sql, rows, notes }) => {
+                self.deps.cache.insert(self.deps.index.version(), hash, sql.as_str().to_owned());
+                Ok(Outcome::Answered(Answer {
+                    question: planned.question,
+                    plan,
+                    plan_hash: hash,
+                    sql: sql.as_str().to_owned(),
+                    rows,
+                    ledger,
+                    from_cache: from_cache && trace.iter().filter(|s| **s == Stage::Generated).count() == 1,
+                    trace,
+                    notes,
+                }))
+            }
+            Ok(RunOutcome::NeedsMoreSchema { tables, reason }) => {
+                let mut planned = planned;
+                planned.ledger = ledger;
+                Ok(Outcome::NeedsMoreSchema(self.widen(planned, tables, reason)))
+            }
+        }
+    }
+
+    /// Back to retrieval and confirmation: a fresh slice for the question and the requested
+    /// tables, the existing tables added to the plan, and the gate applied again (a wider
+    /// scope is a new plan, so `always` and `when_ambiguous` ask a person again).
+    fn widen(&self, mut planned: PlannedQuestion, requested: Vec<String>, reason: String) -> MoreSchema {
+        let query = format!("{} {}", planned.question, requested.join(" "));
+        planned.slice = self.deps.index.retrieve(&query, self.config.slice_budget_tokens);
+        for table in &requested {
+            let edit = [PlanEdit::AddTable { table: table.clone() }];
+            match apply_edits(&planned.plan, &edit, self.catalog()) {
+                Ok(plan) => planned.plan = plan,
+                Err(_) => planned
+                    .plan
+                    .assumptions
+                    .push(format!("the large model asked for `{table}`, which the catalog does not have")),
+            }
+        }
+        planned.plan.assumptions.push(format!("tables added because the large model asked: {reason}"));
+        planned.stage = Stage::Planned;
+        planned.trace = vec![Stage::Planned];
+        let mut gated = self.gate(planned);
+        if self.config.confirm != ConfirmPolicy::Never {
+            // The scope grew: whatever the policy said before, a person approves the new one.
+            gated.stage = Stage::AwaitingConfirmation;
+            if let Some(last) = gated.trace.last_mut() {
+                *last = Stage::AwaitingConfirmation;
+            }
+        }
+        MoreSchema { requested, reason, planned: gated }
+    }
+}
+
+/// The validator's policy for a confirmed plan: its scope (tables plus bridges) and the
+/// literals of its equality-like filters.
+fn policy_for(plan: &Plan, catalog: &Catalog, dialect: tandem_core::Dialect, max_rows: u64) -> Policy {
+    let tables = scope_tables(plan, catalog).into_iter().map(|t| t.name.clone()).collect();
+    let filters = plan
+        .filters
+        .iter()
+        .filter(|f| {
+            matches!(
+                f.op,
+                FilterOp::Eq
+                    | FilterOp::Ne
+                    | FilterOp::Lt
+                    | FilterOp::Le
+                    | FilterOp::Gt
+                    | FilterOp::Ge
+                    | FilterOp::Like
+            )
+        })
+        .map(|f| PlanFilter::new(Some(&f.column.column), f.value.trim_matches('\'')))
+        .collect();
+    Policy::new(dialect).with_max_rows(max_rows).with_scope(Scope { tables, filters })
+}

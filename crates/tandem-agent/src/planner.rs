@@ -1,0 +1,65 @@
+//! The planner: the small model turns a question and its schema slice into a Plan JSON,
+//! constrained by a JSON schema, then checked against the catalog.
+
+use tandem_core::Catalog;
+use tandem_llm::{ChatModel, ChatRequest, Message, discard_deltas, extract_json};
+use tandem_retrieval::SchemaSlice;
+
+use crate::check::check_plan;
+use crate::error::{AgentError, ModelTier};
+use crate::ledger::{Ledger, Prices};
+use crate::plan::{Plan, plan_json_schema};
+
+const SYSTEM: &str = "You plan SQL queries. Given a database schema and a question, reply with one JSON object, \
+the plan: the tables and columns needed, joins (left/right columns), filters with the literal values as stored \
+(see the matched values), group_by, grain, measures (aggregate + column), order_by, limit, the assumptions you \
+make, open_questions for anything the question leaves undecided, and complexity (simple: one or two tables and \
+no nesting; moderate; complex: nesting, windows or several aggregates). Use only names from the schema.";
+
+/// How the planner is called.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PlannerSettings<'a> {
+    pub max_tokens: u32,
+    /// Calls allowed, the first included; later ones append what was wrong with the reply.
+    pub n_attempts: u32,
+    pub prices: &'a Prices,
+}
+
+/// Asks the small model for a plan and checks it.
+pub(crate) async fn write_plan(
+    small: &dyn ChatModel,
+    question: &str,
+    slice: &SchemaSlice,
+    catalog: &Catalog,
+    settings: PlannerSettings<'_>,
+    ledger: &mut Ledger,
+) -> Result<Plan, AgentError> {
+    let mut messages =
+        vec![Message::system(SYSTEM), Message::user(format!("Schema:\n{}\nQuestion: {}", slice.text, question.trim()))];
+    let mut last_problem = String::from("no attempt was made");
+    for _ in 0..settings.n_attempts.max(1) {
+        let request = ChatRequest::new(messages.clone())
+            .with_max_tokens(settings.max_tokens)
+            .with_json_schema("plan", plan_json_schema());
+        let mut sink = discard_deltas;
+        let completion = small
+            .complete(&request, &mut sink)
+            .await
+            .map_err(|source| AgentError::Model { tier: ModelTier::Small, source })?;
+        ledger.record_small(&completion, settings.prices);
+        let parsed = extract_json(&completion.text)
+            .map_err(|e| e.to_string())
+            .and_then(|value| serde_json::from_value::<Plan>(value).map_err(|e| e.to_string()));
+        match parsed {
+            Ok(plan) => return check_plan(plan, catalog, &slice.joins),
+            Err(problem) => {
+                messages.push(Message::assistant(completion.text));
+                messages.push(Message::user(format!(
+                    "That was not a valid plan ({problem}). Reply with the plan JSON only."
+                )));
+                last_problem = problem;
+            }
+        }
+    }
+    Err(AgentError::UnreadablePlan { detail: last_problem })
+}

@@ -1,0 +1,304 @@
+//! Generate → validate → execute, with the tiered repair loop around it.
+//!
+//! Every failure is classified by its own `repair_tier()` and routed: tier 0 applies the
+//! validator's fixes and re-validates; tier 1 asks the small model with the error and the
+//! plan-scoped schema; tier 2 asks the large model (plan-conformance findings, an empty result
+//! where the plan expects rows, tier 1 failing twice); not-retryable failures go straight to
+//! the user. Each tier has its own budget, repair turns are appended to that model's
+//! conversation, and the loop ends with rows, a request for more schema, or a typed error.
+
+use std::time::Instant;
+
+use tandem_core::{Catalog, RepairTier};
+use tandem_exec::{ExecError, Executor, Rows};
+use tandem_llm::{ChatModel, discard_deltas};
+use tandem_sql::{Policy, ValidatedSql, repair_with_rules, validate};
+
+use crate::config::AgentConfig;
+use crate::error::{AgentError, ModelTier};
+use crate::events::{Event, EventSink};
+use crate::ledger::Ledger;
+use crate::plan::Plan;
+use crate::prompt::Conversation;
+use crate::reply::{SqlReply, read_sql_reply};
+use crate::stage::Stage;
+
+/// What one run needs; borrowed from the pipeline and the confirmed question.
+pub(crate) struct Run<'a> {
+    pub small: &'a dyn ChatModel,
+    pub large: &'a dyn ChatModel,
+    pub executor: &'a dyn Executor,
+    pub config: &'a AgentConfig,
+    pub catalog: &'a Catalog,
+    pub policy: Policy,
+    pub plan: &'a Plan,
+    pub base: Conversation,
+    pub events: &'a EventSink,
+    pub ledger: &'a mut Ledger,
+    pub stage: Stage,
+    pub trace: &'a mut Vec<Stage>,
+}
+
+/// Where the first SQL comes from.
+pub(crate) enum FirstSql {
+    Large,
+    /// Cascade routing: the small model first.
+    Small,
+    Cached(String),
+}
+
+pub(crate) enum RunOutcome {
+    Answered { sql: ValidatedSql, rows: Rows, notes: Vec<String> },
+    NeedsMoreSchema { tables: Vec<String>, reason: String },
+}
+
+/// A failure on its way to a tier.
+struct Failure {
+    tier: RepairTier,
+    text: String,
+    exec: Option<ExecError>,
+    /// Rows of an empty result, kept in case the large tier is spent and the empty answer stands.
+    empty: Option<(ValidatedSql, Rows)>,
+}
+
+/// The SQL under test, or a reply that held none.
+#[expect(clippy::large_enum_variant, reason = "one short-lived value per repair turn; boxing buys nothing")]
+enum Candidate {
+    Sql { sql: String, reply: String, author: Author },
+    Unreadable(Failure, String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Author {
+    Small,
+    Large,
+    /// The small model under cascade routing, or the plan cache: a failure earns a fresh
+    /// large-model generation rather than a repair.
+    Provisional,
+}
+
+impl Run<'_> {
+    pub(crate) async fn run(mut self, first: FirstSql) -> Result<RunOutcome, AgentError> {
+        let mut candidate = match first {
+            FirstSql::Cached(sql) => {
+                let reply = serde_json::json!({ "sql": sql }).to_string();
+                self.advance(Stage::Generated)?;
+                Candidate::Sql { sql, reply, author: Author::Provisional }
+            }
+            FirstSql::Small => match self.ask(ModelTier::Small, None).await? {
+                Candidate::Sql { sql, reply, .. } => Candidate::Sql { sql, reply, author: Author::Provisional },
+                // A small model that cannot write it (or wants more schema) escalates at once.
+                Candidate::Unreadable(..) => self.ask(ModelTier::Large, None).await?,
+            },
+            FirstSql::Large => self.ask(ModelTier::Large, None).await?,
+        };
+        if let Candidate::Unreadable(Failure { tier: RepairTier::NotRetryable, text, .. }, _) = &candidate {
+            // `ask` marks a large-model request for more schema this way.
+            return self.needs_more(text);
+        }
+
+        let budgets = self.config.budgets;
+        let (mut rules_left, mut small_left, mut large_left) = (budgets.rules, budgets.small, budgets.large);
+        let (mut small_conversation, mut large_conversation) = (None::<Conversation>, None::<Conversation>);
+        let mut n_attempts = 0u32;
+        loop {
+            let (failure, reply, author) = match candidate {
+                Candidate::Unreadable(failure, reply) => (failure, reply, Author::Large),
+                Candidate::Sql { sql, reply, author } => match self.check(sql, &mut rules_left).await? {
+                    Ok(answer) => return Ok(answer),
+                    Err(failure) => (failure, reply, author),
+                },
+            };
+            if failure.tier == RepairTier::NotRetryable {
+                return Err(AgentError::NotRetryable { detail: failure.text, source: failure.exec });
+            }
+            if author == Author::Provisional {
+                self.events.send(Event::RepairStarted { tier: RepairTier::Large, attempt: 0, reason: failure.text });
+                self.advance(Stage::Generated)?;
+                candidate = self.ask(ModelTier::Large, None).await?;
+                if let Candidate::Unreadable(Failure { tier: RepairTier::NotRetryable, text, .. }, _) = &candidate {
+                    return self.needs_more(text);
+                }
+                continue;
+            }
+            n_attempts = n_attempts.saturating_add(1);
+            let small_failed_twice = budgets.small.saturating_sub(small_left) >= 2;
+            let tier = match failure.tier {
+                RepairTier::Rules | RepairTier::Small if small_left > 0 && !small_failed_twice => ModelTier::Small,
+                _ => ModelTier::Large,
+            };
+            if tier == ModelTier::Large && large_left == 0 {
+                if let Some((sql, rows)) = failure.empty {
+                    let notes =
+                        vec!["the result is empty although the plan expects rows; repairs did not change it".into()];
+                    return self.answered(sql, rows, notes);
+                }
+                return Err(AgentError::RepairBudgetExhausted {
+                    n_attempts,
+                    tier: failure.tier,
+                    last_failure: failure.text,
+                });
+            }
+            let (repair_tier, used) = match tier {
+                ModelTier::Small => (RepairTier::Small, budgets.small - small_left + 1),
+                ModelTier::Large => (RepairTier::Large, budgets.large - large_left + 1),
+            };
+            self.events.send(Event::RepairStarted { tier: repair_tier, attempt: used, reason: failure.text.clone() });
+            self.advance(Stage::Generated)?;
+            let conversation = match tier {
+                ModelTier::Small => {
+                    small_left -= 1;
+                    small_conversation.get_or_insert_with(|| self.base.clone())
+                }
+                ModelTier::Large => {
+                    large_left -= 1;
+                    large_conversation.get_or_insert_with(|| self.base.clone())
+                }
+            };
+            conversation.append_repair(&reply, &failure.text);
+            let conversation = conversation.clone();
+            candidate = self.ask(tier, Some(&conversation)).await?;
+            if let Candidate::Unreadable(Failure { tier: RepairTier::NotRetryable, text, .. }, _) = &candidate {
+                return self.needs_more(text);
+            }
+        }
+    }
+
+    /// Tier 0, validation and execution of one SQL text.
+    async fn check(&mut self, sql: String, rules_left: &mut u32) -> Result<Result<RunOutcome, Failure>, AgentError> {
+        let started = Instant::now();
+        let (sql, outcome) = if *rules_left > 0 {
+            let repaired = repair_with_rules(&sql, &self.policy, self.catalog);
+            if !repaired.applied.is_empty() {
+                *rules_left -= 1;
+                let n_rounds = u32::try_from(repaired.applied.len()).unwrap_or(u32::MAX);
+                self.ledger.record_rules(n_rounds, started.elapsed());
+                let fixes: Vec<&str> = repaired.applied.iter().map(|f| f.description.as_str()).collect();
+                self.events.send(Event::RepairStarted {
+                    tier: RepairTier::Rules,
+                    attempt: 1,
+                    reason: fixes.join("; "),
+                });
+            }
+            (repaired.sql, repaired.outcome)
+        } else {
+            let outcome = validate(&sql, &self.policy, self.catalog);
+            (sql, outcome)
+        };
+        let valid = match outcome {
+            Ok(valid) => valid,
+            Err(rejection) => {
+                let tier = match rejection.repair_tier() {
+                    RepairTier::Rules => RepairTier::Small,
+                    tier => tier,
+                };
+                return Ok(Err(Failure {
+                    tier,
+                    text: format!("validation: {rejection} (SQL: {sql})"),
+                    exec: None,
+                    empty: None,
+                }));
+            }
+        };
+        self.advance(Stage::Validated)?;
+        if !valid.warnings().is_empty() {
+            let findings: Vec<String> = valid.warnings().iter().map(ToString::to_string).collect();
+            let text = format!("the SQL does not follow the confirmed plan: {}", findings.join("; "));
+            return Ok(Err(Failure { tier: RepairTier::Large, text, exec: None, empty: None }));
+        }
+        self.events.send(Event::SqlReady { sql: valid.as_str().to_owned(), from_cache: false });
+        let result = self.executor.execute(&valid, &self.config.limits()).await;
+        self.advance(Stage::Executed)?;
+        match result {
+            Err(error) => {
+                let text = format!("the database refused it: {error}");
+                Ok(Err(Failure { tier: error.repair_tier(), text, exec: Some(error), empty: None }))
+            }
+            Ok(rows) if rows.rows.is_empty() && self.plan.expects_rows => {
+                let text = "the query returned no rows, but the plan expects rows: check join keys and that filter \
+                            literals match stored values"
+                    .to_owned();
+                Ok(Err(Failure { tier: RepairTier::Large, text, exec: None, empty: Some((valid, rows)) }))
+            }
+            Ok(rows) => self.answered(valid, rows, Vec::new()).map(Ok),
+        }
+    }
+
+    fn needs_more(&mut self, text: &str) -> Result<RunOutcome, AgentError> {
+        self.advance(Stage::NeedsMoreSchema)?;
+        Ok(RunOutcome::NeedsMoreSchema { tables: parse_need(text), reason: reason_of(text) })
+    }
+
+    fn answered(&mut self, sql: ValidatedSql, rows: Rows, notes: Vec<String>) -> Result<RunOutcome, AgentError> {
+        self.advance(Stage::Answered)?;
+        self.events.send(Event::RowsReady { n_rows: rows.rows.len(), truncated: rows.truncated });
+        Ok(RunOutcome::Answered { sql, rows, notes })
+    }
+
+    /// One model call for SQL: the base prompt, or a conversation with repair turns appended.
+    /// A large model's request for more schema comes back as a not-retryable "failure" that
+    /// the caller turns into [`RunOutcome::NeedsMoreSchema`].
+    async fn ask(&mut self, tier: ModelTier, conversation: Option<&Conversation>) -> Result<Candidate, AgentError> {
+        let model = match tier {
+            ModelTier::Small => self.small,
+            ModelTier::Large => {
+                // The invariant in one line: no large-model call before confirmation.
+                if !self.stage.allows_large_model() {
+                    return Err(AgentError::ConfirmationRequired);
+                }
+                self.large
+            }
+        };
+        if self.stage == Stage::Confirmed {
+            self.advance(Stage::Generated)?;
+        }
+        let request = conversation.unwrap_or(&self.base).request(self.config.sql_max_tokens);
+        let mut sink = discard_deltas;
+        let completion =
+            model.complete(&request, &mut sink).await.map_err(|source| AgentError::Model { tier, source })?;
+        match tier {
+            ModelTier::Small => self.ledger.record_small(&completion, &self.config.small_prices),
+            ModelTier::Large => self.ledger.record_large(&completion, &self.config.large_prices),
+        }
+        let reply = completion.text;
+        Ok(match read_sql_reply(&reply) {
+            Ok(SqlReply::Sql(sql)) => {
+                let author = if tier == ModelTier::Small { Author::Small } else { Author::Large };
+                Candidate::Sql { sql, reply, author }
+            }
+            Ok(SqlReply::NeedTables { tables, reason }) if tier == ModelTier::Large => {
+                let text = serde_json::json!({ "need_tables": tables, "reason": reason }).to_string();
+                Candidate::Unreadable(Failure { tier: RepairTier::NotRetryable, text, exec: None, empty: None }, reply)
+            }
+            Ok(SqlReply::NeedTables { tables, .. }) => {
+                let text = format!("the small model asked for tables outside the plan: {}", tables.join(", "));
+                Candidate::Unreadable(Failure { tier: RepairTier::Large, text, exec: None, empty: None }, reply)
+            }
+            Err(problem) => {
+                let next = if tier == ModelTier::Small { RepairTier::Small } else { RepairTier::Large };
+                Candidate::Unreadable(Failure { tier: next, text: problem, exec: None, empty: None }, reply)
+            }
+        })
+    }
+
+    fn advance(&mut self, next: Stage) -> Result<(), AgentError> {
+        self.stage = self.stage.advance(next)?;
+        self.trace.push(next);
+        Ok(())
+    }
+}
+
+fn parse_need(text: &str) -> Vec<String> {
+    serde_json::from_str::<serde_json::Value>(text)
+        .ok()
+        .and_then(|v| v.get("need_tables").cloned())
+        .and_then(|v| serde_json::from_value(v).ok())
+        .unwrap_or_default()
+}
+
+fn reason_of(text: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(text)
+        .ok()
+        .and_then(|v| v.get("reason").and_then(|r| r.as_str()).map(str::to_owned))
+        .unwrap_or_default()
+}

@@ -1,0 +1,6 @@
+//! Integration tests: the pipeline with scripted models for both tiers and a real SQLite
+//! executor over a small schema with a planted canary table.
+
+mod fixture;
+mod flow;
+mod repair;

@@ -1,0 +1,106 @@
+//! Each repair tier, budget exhaustion and not-retryable failures.
+
+use tandem_agent::{AgentConfig, AgentError, ConfirmPolicy, Outcome, PlanCache, RepairBudgets};
+use tandem_core::RepairTier;
+use tandem_llm::Role;
+
+use crate::fixture::{GOOD_SQL, PLAN, QUESTION, Shop, sql};
+
+#[expect(clippy::panic, reason = "a test helper: an unexpected outcome fails the test")]
+async fn run(shop: &Shop) -> Result<tandem_agent::Answer, AgentError> {
+    let planned = shop.pipeline.plan(QUESTION).await?;
+    match shop.pipeline.proceed(planned).await? {
+        Outcome::Answered(answer) => Ok(answer),
+        Outcome::NeedsMoreSchema(more) => panic!("unexpected request for {:?}", more.requested),
+    }
+}
+
+#[tokio::test]
+async fn tier_0_fixes_a_typo_without_a_model() {
+    let shop = Shop::new(ConfirmPolicy::Never).await;
+    shop.small_says(&[PLAN]);
+    shop.large_says(&[&sql(&GOOD_SQL.replace("SUM(o.amount)", "SUM(o.amout)"))]);
+    let answer = run(&shop).await.unwrap();
+    assert_eq!(answer.rows.rows.len(), 2);
+    assert!(answer.sql.contains("o.amount"));
+    assert!(answer.ledger.rules.n_calls >= 1);
+    assert_eq!((answer.ledger.small.n_calls, answer.ledger.large.n_calls), (1, 1), "only the planner and generator");
+}
+
+#[tokio::test]
+async fn tier_1_sends_a_syntax_error_to_the_small_model_with_the_turn_appended() {
+    let shop = Shop::new(ConfirmPolicy::Never).await;
+    shop.small_says(&[PLAN, &sql(GOOD_SQL)]);
+    shop.large_says(&[&sql("SELEC c.name FROM customer AS c")]);
+    let answer = run(&shop).await.unwrap();
+    assert_eq!(answer.rows.rows.len(), 2);
+    let repair = &shop.small.requests()[1];
+    let generation = &shop.large.requests()[0];
+    assert_eq!(repair.messages.len(), 4);
+    assert_eq!(repair.messages[..2], generation.messages[..], "the repair appends to the generation prompt");
+    assert_eq!(repair.messages[2].role, Role::Assistant);
+    assert!(repair.messages[3].content.contains("syntax_error"), "{}", repair.messages[3].content);
+    assert_eq!(answer.ledger.large.n_calls, 1);
+}
+
+#[tokio::test]
+async fn tier_2_repairs_a_plan_violation_with_the_large_model() {
+    let shop = Shop::new(ConfirmPolicy::Never).await;
+    shop.small_says(&[PLAN]);
+    let unfiltered = "SELECT c.name, SUM(o.amount) AS total FROM customer AS c JOIN orders AS o ON o.customer_id = c.id GROUP BY c.name";
+    shop.large_says(&[&sql(unfiltered), &sql(GOOD_SQL)]);
+    let answer = run(&shop).await.unwrap();
+    assert_eq!(answer.rows.rows.len(), 2);
+    let requests = shop.large.requests();
+    assert_eq!(requests.len(), 2);
+    assert_eq!(requests[1].messages[..2], requests[0].messages[..]);
+    assert!(requests[1].messages[3].content.contains("missing_plan_filter"), "{}", requests[1].messages[3].content);
+}
+
+#[tokio::test]
+async fn tier_2_repairs_an_empty_result_the_plan_does_not_expect() {
+    let shop = Shop::new(ConfirmPolicy::Never).await;
+    shop.small_says(&[PLAN]);
+    let empty = GOOD_SQL.replace("WHERE c.country = 'France'", "WHERE c.country = 'France' AND o.amount > 1000");
+    shop.large_says(&[&sql(&empty), &sql(GOOD_SQL)]);
+    let answer = run(&shop).await.unwrap();
+    assert_eq!(answer.rows.rows.len(), 2);
+    assert_eq!(shop.large.requests().len(), 2);
+    assert!(shop.large.requests()[1].messages[3].content.contains("no rows"));
+}
+
+#[tokio::test]
+async fn spent_budgets_end_with_a_typed_error() {
+    let shop = Shop::new(ConfirmPolicy::Never).await;
+    shop.small_says(&[PLAN, &sql("SELEC 1"), &sql("SELEC 2")]);
+    shop.large_says(&[&sql("SELEC 0"), &sql("SELEC 3"), &sql("SELEC 4")]);
+    let error = run(&shop).await.unwrap_err();
+    let AgentError::RepairBudgetExhausted { n_attempts, tier, .. } = error else { panic!("got {error:?}") };
+    assert_eq!(n_attempts, 5, "two small and two large repairs, then the last failure");
+    assert_eq!(tier, RepairTier::Small);
+    assert_eq!(shop.small.requests().len(), 3, "planner plus the small budget");
+    assert_eq!(shop.large.requests().len(), 3, "generation plus the large budget");
+    assert_eq!(shop.large.requests()[2].messages.len(), 6, "each large repair turn appended");
+}
+
+#[tokio::test]
+async fn zero_budgets_fail_at_the_first_failure() {
+    let config = AgentConfig {
+        confirm: ConfirmPolicy::Never,
+        budgets: RepairBudgets { rules: 0, small: 0, large: 0 },
+        ..AgentConfig::default()
+    };
+    let shop = Shop::with(config, std::sync::Arc::new(PlanCache::default()), "").await;
+    shop.small_says(&[PLAN]);
+    shop.large_says(&[&sql(&GOOD_SQL.replace("SUM(o.amount)", "SUM(o.amout)"))]);
+    assert!(matches!(run(&shop).await, Err(AgentError::RepairBudgetExhausted { n_attempts: 1, .. })));
+}
+
+#[tokio::test]
+async fn a_write_statement_is_not_retried() {
+    let shop = Shop::new(ConfirmPolicy::Never).await;
+    shop.small_says(&[PLAN]);
+    shop.large_says(&[&sql("DELETE FROM orders")]);
+    assert!(matches!(run(&shop).await, Err(AgentError::NotRetryable { .. })));
+    assert_eq!(shop.large.requests().len(), 1);
+}
