@@ -336,14 +336,13 @@ impl Score {
     }
 }
 
-/// How many gold references have at least one of their tables in the slice.
+/// How many gold references have at least one of their tables in the slice, directly or as
+/// a shard the slice's table stands for.
 fn tables_found(slice: &SchemaSlice, catalog: &Catalog, gold: &[Vec<usize>]) -> usize {
+    let in_slice =
+        |name: &tandem_core::TableName| slice.tables.iter().any(|s| s.name == *name || s.same_columns.contains(name));
     gold.iter()
-        .filter(|alternatives| {
-            alternatives
-                .iter()
-                .any(|&i| catalog.tables.get(i).is_some_and(|t| slice.tables.iter().any(|s| s.name == t.name)))
-        })
+        .filter(|alternatives| alternatives.iter().any(|&i| catalog.tables.get(i).is_some_and(|t| in_slice(&t.name))))
         .count()
 }
 

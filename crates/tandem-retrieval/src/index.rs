@@ -10,6 +10,7 @@ use crate::bm25::Bm25Index;
 use crate::dense::DenseIndex;
 use crate::document::{TableDoc, column_terms};
 use crate::embed::Embedder;
+use crate::family::Families;
 use crate::graph::FkGraph;
 use crate::render::{ApproxTokens, RenderOptions, TokenCounter, render_table};
 use crate::values::ValueIndex;
@@ -92,6 +93,7 @@ pub struct SchemaIndex {
     pub(crate) schema_tokens: Vec<u32>,
     pub(crate) values: ValueIndex,
     pub(crate) graph: FkGraph,
+    pub(crate) families: Families,
     bm25: OnceLock<Option<Bm25Index>>,
     dense: OnceLock<Option<DenseIndex>>,
 }
@@ -117,7 +119,13 @@ impl SchemaIndex {
         options: IndexOptions,
     ) -> Self {
         let version = catalog.version();
-        let rendered: Vec<String> = catalog.tables.iter().map(|t| render_table(t, None, &options.render)).collect();
+        let families = Families::build(&catalog);
+        let rendered: Vec<String> = catalog
+            .tables
+            .iter()
+            .enumerate()
+            .map(|(i, t)| render_table(t, None, &options.render) + &families.note(&catalog, i).unwrap_or_default())
+            .collect();
         let table_tokens: Vec<u32> = rendered.iter().map(|text| counter.count_tokens(text)).collect();
         // Counted over the whole text (not summed per table) so that a whole-catalog slice
         // reports exactly this figure.
@@ -143,6 +151,7 @@ impl SchemaIndex {
             schema_tokens,
             values: ValueIndex::build(&catalog),
             graph: FkGraph::build(&catalog),
+            families,
             rendered,
             table_tokens,
             full_tokens,

@@ -38,6 +38,7 @@ mod dense;
 mod document;
 mod embed;
 mod error;
+mod family;
 mod graph;
 mod index;
 mod pack;

@@ -131,7 +131,21 @@ impl SchemaIndex {
                 None => table.columns.iter().map(|c| c.name.clone()).collect(),
                 Some(keep) => keep.iter().filter_map(|&c| table.columns.get(c)).map(|c| c.name.clone()).collect(),
             };
+            let same_columns = self
+                .families
+                .members
+                .get(&p.table)
+                .map(|members| {
+                    members
+                        .iter()
+                        .filter(|&&m| m != p.table && !chosen(m))
+                        .filter_map(|&m| tables.get(m))
+                        .map(|t| t.name.clone())
+                        .collect()
+                })
+                .unwrap_or_default();
             slice_tables.push(SliceTable {
+                same_columns,
                 name: table.name.clone(),
                 n_hidden_columns: table.columns.len() - shown.len(),
                 columns: shown,

@@ -18,6 +18,21 @@ pub(crate) struct Scores {
     pub(crate) dense: bool,
 }
 
+impl SchemaIndex {
+    /// Replaces each table by its family's representative, keeping the first occurrence, so
+    /// that a family's members share one rank instead of crowding the list.
+    fn representatives(&self, ranked: impl IntoIterator<Item = usize>) -> Vec<usize> {
+        let mut out: Vec<usize> = Vec::new();
+        for table in ranked {
+            let representative = self.families.representative.get(table).copied().unwrap_or(table);
+            if !out.contains(&representative) {
+                out.push(representative);
+            }
+        }
+        out
+    }
+}
+
 /// Adds `weight / (k + rank)` for each ranked table (rank 1 is best).
 fn fuse(scores: &mut [f32], ranked: impl IntoIterator<Item = usize>, weight: f32, k: f32) {
     for (rank, table) in ranked.into_iter().enumerate() {
@@ -38,7 +53,8 @@ impl SchemaIndex {
 
         if let Some(bm25) = self.bm25() {
             let hits = bm25.search(&terms, options.n_candidates);
-            fuse(&mut table, hits.into_iter().map(|(t, _)| t), options.bm25_weight, options.rrf_k);
+            let ranked = self.representatives(hits.into_iter().map(|(t, _)| t));
+            fuse(&mut table, ranked, options.bm25_weight, options.rrf_k);
         }
 
         let mut dense = false;
@@ -48,7 +64,8 @@ impl SchemaIndex {
                     dense = true;
                     let floor = hits.first().map_or(0.0, |h| h.1) - options.dense_margin;
                     let kept = hits.into_iter().filter(|&(_, similarity)| similarity > floor.max(0.0));
-                    fuse(&mut table, kept.map(|(t, _)| t), options.dense_weight, options.rrf_k);
+                    let ranked = self.representatives(kept.map(|(t, _)| t));
+                    fuse(&mut table, ranked, options.dense_weight, options.rrf_k);
                 }
                 Err(error) => tracing::warn!(%error, "question embedding failed; this question uses BM25 and values"),
             }
@@ -63,7 +80,8 @@ impl SchemaIndex {
             }
             let mut ranked: Vec<(usize, f32)> = by_table.into_iter().collect();
             ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            fuse(&mut table, ranked.into_iter().map(|(t, _)| t), options.value_weight, options.rrf_k);
+            let ranked = self.representatives(ranked.into_iter().map(|(t, _)| t));
+            fuse(&mut table, ranked, options.value_weight, options.rrf_k);
         }
         Scores { table, values, terms, dense }
     }
@@ -88,7 +106,7 @@ impl SchemaIndex {
         let mut ranked: Vec<(usize, f32)> = scores
             .iter()
             .enumerate()
-            .filter(|&(_, &s)| s > 0.0)
+            .filter(|&(t, &s)| s > 0.0 && !self.families.is_hidden(t))
             .map(|(t, &s)| (t, s + lift * schema_score(t)))
             .collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -154,7 +172,8 @@ impl SchemaIndex {
                     .tables
                     .get(table)
                     .map(|t| render_table(t, Some(&keep), &self.options.render))
-                    .unwrap_or_default();
+                    .unwrap_or_default()
+                    + &self.families.note(&self.catalog, table).unwrap_or_default();
                 let tokens = self.counter.count_tokens(&text);
                 (Some(keep), text, tokens)
             }

@@ -54,6 +54,10 @@ pub struct SliceTable {
     pub relevant_columns: Vec<String>,
     /// Added only to connect other chosen tables through foreign keys.
     pub bridge: bool,
+    /// Other tables with the same columns whose names differ only by a numeric suffix (date
+    /// shards such as `events_20210101`): this table stands for them all, and the text names
+    /// their range.
+    pub same_columns: Vec<TableName>,
     /// The fused retrieval score (0 for bridges and whole-catalog slices); for diagnostics,
     /// never for ordering.
     pub score: f32,

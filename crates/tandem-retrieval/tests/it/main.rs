@@ -208,3 +208,19 @@ fn degrades_to_bm25_when_the_embedder_fails() {
     assert!(!slice.dense);
     assert!(slice.contains(Some("school"), "registration"), "{:?}", names(&slice));
 }
+
+#[test]
+fn date_shards_collapse_into_one_table() {
+    let mut tables: Vec<Table> = (1..=28)
+        .map(|day| table("ga", &format!("ga_sessions_201707{day:02}"), &["visit_id", "visitor_id", "page_views"]))
+        .collect();
+    tables.extend((0..30).map(|i| table("crm", &format!("account_{i}_note"), &["note_id", "body"])));
+    let index = index(Catalog::new(tables), Some(Arc::new(HashingEmbedder::default())));
+    let slice = index.retrieve("page views per visitor in the sessions of July 2017", 300);
+    let sessions: Vec<&tandem_retrieval::SliceTable> =
+        slice.tables.iter().filter(|t| t.name.name.starts_with("ga_sessions")).collect();
+    assert_eq!(sessions.len(), 1, "{:?}", names(&slice));
+    assert_eq!(sessions[0].name.name, "ga_sessions_20170728", "the latest shard stands for the family");
+    assert_eq!(sessions[0].same_columns.len(), 27);
+    assert!(slice.text.contains("-- 28 tables with these columns: ga_sessions_20170701 … ga_sessions_20170728"));
+}
