@@ -117,7 +117,12 @@ impl<'a> Checker<'a> {
         tables.sort_by_key(|t| self.catalog.tables.iter().position(|c| c.name == t.name));
         plan.tables = tables.iter().map(|t| plan_name(&t.name)).collect();
         self.complete_joins(&mut plan, &tables, join_hints);
-        plan.assumptions.append(&mut self.notes);
+        // A misspelt table is met once per column that names it; say so once.
+        for note in self.notes.drain(..) {
+            if !plan.assumptions.contains(&note) {
+                plan.assumptions.push(note);
+            }
+        }
         Ok(plan)
     }
 

@@ -220,6 +220,20 @@ impl Pipeline {
         self.run(ConfirmedQuestion(planned)).await
     }
 
+    /// Plans and runs a question with no person involved, for the `never` policy (batch and
+    /// evaluation runs): a plan that awaits confirmation is refused, and one request for more
+    /// schema is followed, since the policy confirms the widened plan too.
+    pub async fn ask(&self, question: &str) -> Result<Outcome, AgentError> {
+        let planned = self.plan(question).await?;
+        match self.proceed(planned).await? {
+            // The widened question carries the first run's ledger, so the answer counts both.
+            Outcome::NeedsMoreSchema(more) if more.planned.stage() == Stage::Confirmed => {
+                self.proceed(more.planned).await
+            }
+            outcome => Ok(outcome),
+        }
+    }
+
     /// Confirms with `decision`, then runs.
     pub async fn answer(&self, planned: PlannedQuestion, decision: Decision) -> Result<Outcome, AgentError> {
         let confirmed = self.confirm(planned, decision)?;

@@ -218,3 +218,27 @@ async fn cascade_sends_simple_plans_to_the_small_model_first() {
     assert_eq!(shop.large.requests()[0].messages.len(), 2, "a fresh generation, not a repair");
     assert_eq!(answer.rows.rows.len(), 2);
 }
+
+#[tokio::test]
+async fn the_checker_fixes_close_names_and_drops_unknown_ones() {
+    let shop = Shop::new(ConfirmPolicy::Always).await;
+    let sloppy = r#"{"tables": ["customers", "invoices"],
+      "columns": [{"table": "customers", "column": "nme"}, {"table": "", "column": "country"}, {"table": "orders", "column": "ammount"}],
+      "filters": [{"column": {"table": "customer", "column": "country"}, "op": "eq", "value": ""}],
+      "complexity": "complex"}"#;
+    shop.small_says(&[sloppy]);
+    let planned = shop.pipeline.plan(QUESTION).await.unwrap();
+    insta::assert_json_snapshot!("sloppy_plan_checked", planned.plan());
+    assert!(planned.needs_confirmation());
+}
+
+#[tokio::test]
+async fn ask_follows_one_request_for_more_schema_under_the_never_policy() {
+    let shop = Shop::new(ConfirmPolicy::Never).await;
+    shop.small_says(&[PLAN]);
+    shop.large_says(&[r#"{"need_tables": ["product"], "reason": "prices"}"#, &sql(GOOD_SQL)]);
+    let answer = answered(shop.pipeline.ask(QUESTION).await.unwrap());
+    assert_eq!(answer.rows.rows.len(), 2);
+    assert_eq!(answer.ledger.large.n_calls, 2);
+    assert!(answer.plan.tables.contains(&"product".to_owned()));
+}
