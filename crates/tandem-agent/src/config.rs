@@ -56,6 +56,9 @@ pub struct AgentConfig {
     pub max_rows: u64,
     pub max_result_bytes: usize,
     pub exec_timeout_ms: u64,
+    /// Wall-clock limit for planning, and again for generating through answering; past it
+    /// the question ends with a typed error instead of hanging.
+    pub deadline_ms: u64,
     pub plan_max_tokens: u32,
     pub plan_attempts: u32,
     pub sql_max_tokens: u32,
@@ -73,6 +76,7 @@ impl Default for AgentConfig {
             max_rows: 1_000,
             max_result_bytes: 4 << 20,
             exec_timeout_ms: 10_000,
+            deadline_ms: 600_000,
             plan_max_tokens: 1_024,
             plan_attempts: 2,
             sql_max_tokens: 512,
@@ -83,6 +87,10 @@ impl Default for AgentConfig {
 }
 
 impl AgentConfig {
+    pub(crate) fn deadline(&self) -> Duration {
+        Duration::from_millis(self.deadline_ms)
+    }
+
     pub(crate) fn limits(&self) -> Limits {
         Limits {
             max_rows: usize::try_from(self.max_rows).unwrap_or(usize::MAX),

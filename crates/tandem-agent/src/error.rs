@@ -45,6 +45,10 @@ pub enum AgentError {
         #[source]
         source: Option<ExecError>,
     },
+    /// The stage ran past the question's deadline; its model call or statement was dropped,
+    /// which cancels it.
+    #[error("{stage:?} did not finish within the deadline of {deadline_ms} ms")]
+    DeadlineExceeded { stage: Stage, deadline_ms: u64 },
     /// Every repair tier spent its attempts; the last failure is attached.
     #[error("repair budgets exhausted after {n_attempts} attempts; last failure ({tier:?}): {last_failure}")]
     RepairBudgetExhausted { n_attempts: u32, tier: RepairTier, last_failure: String },

@@ -166,8 +166,10 @@ impl Pipeline {
             n_attempts: self.config.plan_attempts,
             prices: &self.config.small_prices,
         };
-        let plan =
-            write_plan(self.deps.small.as_ref(), question, &slice, self.catalog(), settings, &mut ledger).await?;
+        let planning = write_plan(self.deps.small.as_ref(), question, &slice, self.catalog(), settings, &mut ledger);
+        let plan = tokio::time::timeout(self.config.deadline(), planning).await.map_err(|_| {
+            AgentError::DeadlineExceeded { stage: Stage::Planned, deadline_ms: self.config.deadline_ms }
+        })??;
         ledger.wall_ms += started.elapsed().as_secs_f64() * 1_000.0;
         self.events.send(Event::StageFinished { stage: Stage::Planned, elapsed_ms: ledger.wall_ms });
         let planned = PlannedQuestion {
@@ -279,8 +281,14 @@ impl Pipeline {
             ledger: &mut ledger,
             stage: planned.stage,
             trace: &mut trace,
+            from_cache,
         };
-        let outcome = run.run(first).await;
+        let outcome = match tokio::time::timeout(self.config.deadline(), run.run(first)).await {
+            Ok(outcome) => outcome,
+            Err(_) => {
+                Err(AgentError::DeadlineExceeded { stage: Stage::Generated, deadline_ms: self.config.deadline_ms })
+            }
+        };
         ledger.wall_ms += started.elapsed().as_secs_f64() * 1_000.0;
         match outcome {
             Err(error) => {

@@ -37,6 +37,8 @@ pub(crate) struct Run<'a> {
     pub ledger: &'a mut Ledger,
     pub stage: Stage,
     pub trace: &'a mut Vec<Stage>,
+    /// The SQL under test came from the plan cache (until the first repair or regeneration).
+    pub from_cache: bool,
 }
 
 /// Where the first SQL comes from.
@@ -206,7 +208,7 @@ impl Run<'_> {
             let text = format!("the SQL does not follow the confirmed plan: {}", findings.join("; "));
             return Ok(Err(Failure { tier: RepairTier::Large, text, exec: None, empty: None }));
         }
-        self.events.send(Event::SqlReady { sql: valid.as_str().to_owned(), from_cache: false });
+        self.events.send(Event::SqlReady { sql: valid.as_str().to_owned(), from_cache: self.from_cache });
         let result = self.executor.execute(&valid, &self.config.limits()).await;
         self.advance(Stage::Executed)?;
         match result {
@@ -239,6 +241,7 @@ impl Run<'_> {
     /// A large model's request for more schema comes back as a not-retryable "failure" that
     /// the caller turns into [`RunOutcome::NeedsMoreSchema`].
     async fn ask(&mut self, tier: ModelTier, conversation: Option<&Conversation>) -> Result<Candidate, AgentError> {
+        self.from_cache = false;
         let model = match tier {
             ModelTier::Small => self.small,
             ModelTier::Large => {

@@ -242,3 +242,15 @@ async fn ask_follows_one_request_for_more_schema_under_the_never_policy() {
     assert_eq!(answer.ledger.large.n_calls, 2);
     assert!(answer.plan.tables.contains(&"product".to_owned()));
 }
+
+#[tokio::test]
+async fn a_model_that_never_answers_ends_at_the_deadline() {
+    let config = AgentConfig { confirm: ConfirmPolicy::Never, deadline_ms: 1_000, ..AgentConfig::default() };
+    let shop = Shop::with(config, Arc::new(tandem_agent::PlanCache::default()), "").await;
+    // Only the model waits here (no database), so the paused clock can jump ahead safely.
+    tokio::time::pause();
+    let slow = tandem_llm::testing::Step::Reply(PLAN.to_owned());
+    shop.small.push(tandem_llm::testing::Step::After(std::time::Duration::from_secs(3_600), Box::new(slow)));
+    let error = shop.pipeline.plan(QUESTION).await.unwrap_err();
+    assert!(matches!(error, AgentError::DeadlineExceeded { stage: Stage::Planned, deadline_ms: 1_000 }), "{error:?}");
+}
