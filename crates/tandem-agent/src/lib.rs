@@ -11,6 +11,29 @@
 //! Main types: [`Plan`] (the versioned Plan JSON) with [`PlanEdit`] and [`apply_edits`],
 //! [`Stage`] (the state machine), [`Pipeline`] with [`PlannedQuestion`] and [`Outcome`],
 //! [`Ledger`], [`Event`], [`PlanCache`] and [`AgentError`].
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//! use tandem_agent::{AgentConfig, AgentError, Decision, Deps, Outcome, Pipeline, PlanCache};
+//!
+//! async fn ask(
+//!     small: Arc<dyn tandem_llm::ChatModel>,
+//!     large: Arc<dyn tandem_llm::ChatModel>,
+//!     executor: Arc<dyn tandem_exec::Executor>,
+//!     index: Arc<tandem_retrieval::SchemaIndex>,
+//! ) -> Result<(), AgentError> {
+//!     let cache = Arc::new(PlanCache::default());
+//!     let pipeline = Pipeline::new(Deps { small, large, executor, index, cache }, AgentConfig::default());
+//!     let planned = pipeline.plan("Total order amount per customer in France?").await?;
+//!     // Show `planned.plan()`; when `planned.needs_confirmation()`, let the person decide.
+//!     match pipeline.answer(planned, Decision::Approve(Vec::new())).await? {
+//!         Outcome::Answered(answer) => drop((answer.sql, answer.rows, answer.ledger)),
+//!         // The plan came back with the requested tables added: show it and confirm again.
+//!         Outcome::NeedsMoreSchema(more) => drop(more.planned),
+//!     }
+//!     Ok(())
+//! }
+//! ```
 
 mod cache;
 mod check;
