@@ -104,3 +104,28 @@ async fn a_write_statement_is_not_retried() {
     assert!(matches!(run(&shop).await, Err(AgentError::NotRetryable { .. })));
     assert_eq!(shop.large.requests().len(), 1);
 }
+
+#[tokio::test]
+async fn tier_1_failing_twice_escalates_to_the_large_model() {
+    let shop = Shop::new(ConfirmPolicy::Never).await;
+    shop.small_says(&[PLAN, &sql("SELEC 1"), &sql("SELEC 2")]);
+    shop.large_says(&[&sql("SELEC 0"), &sql(GOOD_SQL)]);
+    let answer = run(&shop).await.unwrap();
+    assert_eq!(answer.rows.rows.len(), 2);
+    assert_eq!((answer.ledger.small.n_calls, answer.ledger.large.n_calls), (3, 2));
+    let repair = &shop.large.requests()[1];
+    assert_eq!(repair.messages.len(), 4, "the large conversation gets its own appended turn");
+    assert!(repair.messages[2].content.contains("SELEC 2"), "the latest failed SQL is shown");
+}
+
+#[tokio::test]
+async fn cancel_is_honoured_at_either_gate_state() {
+    for policy in [ConfirmPolicy::Always, ConfirmPolicy::Never] {
+        let shop = Shop::new(policy).await;
+        shop.small_says(&[PLAN]);
+        let planned = shop.pipeline.plan(QUESTION).await.unwrap();
+        let outcome = shop.pipeline.answer(planned, tandem_agent::Decision::Cancel).await;
+        assert!(matches!(outcome, Err(AgentError::Cancelled)));
+        assert!(shop.large.requests().is_empty());
+    }
+}
