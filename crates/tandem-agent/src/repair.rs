@@ -159,7 +159,17 @@ impl Run<'_> {
             };
             conversation.append_repair(&reply, &failure.text);
             let conversation = conversation.clone();
-            candidate = self.ask(tier, Some(&conversation)).await?;
+            candidate = match self.ask(tier, Some(&conversation)).await {
+                // The cheap tier failing outright (a crashed local model, a refused call) is one
+                // more tier-1 failure: the large model still has its budget to try.
+                Err(AgentError::Model { tier: ModelTier::Small, source }) => {
+                    let text = format!("{} (the small model failed: {source})", failure.text);
+                    small_left = 0;
+                    let failure = Failure { tier: RepairTier::Large, text, exec: None, empty: None };
+                    Candidate::Unreadable(failure, reply)
+                }
+                other => other?,
+            };
             if let Candidate::Unreadable(Failure { tier: RepairTier::NotRetryable, text, .. }, _) = &candidate {
                 return self.needs_more(text);
             }

@@ -129,3 +129,14 @@ async fn cancel_is_honoured_at_either_gate_state() {
         assert!(shop.large.requests().is_empty());
     }
 }
+
+#[tokio::test]
+async fn a_failing_small_model_escalates_its_repair_to_the_large_model() {
+    let shop = Shop::new(ConfirmPolicy::Never).await;
+    // After the plan the small model's script is empty, so its repair call fails.
+    shop.small_says(&[PLAN]);
+    shop.large_says(&[&sql("SELEC 0"), &sql(GOOD_SQL)]);
+    let answer = run(&shop).await.unwrap();
+    assert_eq!(answer.rows.rows.len(), 2);
+    assert_eq!(shop.large.requests().len(), 2);
+}
