@@ -104,8 +104,16 @@ pub(crate) fn check_query(query: &Query, dialect: Dialect, source: &Source<'_>) 
     walk(query, 1, dialect, source)
 }
 
+/// Walks everything inside a transform step, whose own kind the transform policy judges:
+/// nested statements, locking clauses, `SELECT … INTO` and denied functions, as for queries.
+pub(crate) fn check_inside(statement: &Statement, dialect: Dialect, source: &Source<'_>) -> Vec<Violation> {
+    let mut guard = Guard { dialect, source, depth: 0, skip_root: true, violations: Vec::new() };
+    let _ = statement.visit(&mut guard);
+    guard.violations
+}
+
 fn walk(node: &impl Visit, depth: usize, dialect: Dialect, source: &Source<'_>) -> Vec<Violation> {
-    let mut guard = Guard { dialect, source, depth, violations: Vec::new() };
+    let mut guard = Guard { dialect, source, depth, skip_root: false, violations: Vec::new() };
     // The visitor never breaks; every finding is collected.
     let _ = node.visit(&mut guard);
     guard.violations
@@ -116,6 +124,8 @@ struct Guard<'s, 'a> {
     source: &'s Source<'a>,
     /// Statement nesting: 1 while inside the top-level statement.
     depth: usize,
+    /// Whether the top-level statement's own kind is someone else's to judge.
+    skip_root: bool,
     violations: Vec<Violation>,
 }
 
@@ -142,6 +152,9 @@ impl Visitor for Guard<'_, '_> {
 
     fn pre_visit_statement(&mut self, statement: &Statement) -> ControlFlow<()> {
         self.depth += 1;
+        if self.skip_root && self.depth == 1 {
+            return ControlFlow::Continue(());
+        }
         if let Some((code, what)) = statement_class(statement) {
             let place = if self.depth > 1 { "a statement nested in the query" } else { "the statement" };
             self.push(code, format!("{place} {what}; only read-only queries may run"), statement.span());

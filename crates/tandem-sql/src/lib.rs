@@ -11,6 +11,16 @@
 //! the row count. Each finding is a [`Violation`] with a stable [`ViolationCode`], a span, close
 //! matches, and a [`tandem_core::RepairTier`]; tier-0 findings carry a [`Fix`] that
 //! [`apply_fix`] applies without a model; [`repair_with_rules`] runs that loop to its end.
+//!
+//! [`validate_transform`] does the same for ETL: SQL that writes, held to a [`TransformSpec`]
+//! (the one target it may write, the [`WriteKind`], the sources it must only read). It admits
+//! one statement or a short list whose shape the write kind allows (create-as-select,
+//! insert-select, upsert on the declared key, replace), refuses writes to anything but the
+//! target (by qualification, quoting or look-alike names too), other DDL and any DROP but the
+//! target's in a replace, applies the query denylist and guards inside every statement, and
+//! resolves each query against the catalog as the earlier steps leave it. Only this crate can
+//! make the resulting [`ValidatedTransform`], which carries the catalog version it was checked
+//! against.
 
 mod conformance;
 mod denylist;
@@ -27,6 +37,7 @@ mod resolve;
 mod rules;
 mod span;
 mod suggest;
+mod transform;
 mod types;
 mod validate;
 mod validated;
@@ -36,6 +47,7 @@ pub use fix::{Edit, Fix, FixError, apply_fix, apply_fixes};
 pub use policy::{PlanFilter, Policy, Scope};
 pub use rules::{RuleRepair, repair_with_rules};
 pub use span::Span;
+pub use transform::{StepKind, TransformSpec, TransformStep, ValidatedTransform, WriteKind, validate_transform};
 pub use validate::validate;
 pub use validated::ValidatedSql;
 pub use violation::{Rejection, Violation, ViolationCode};

@@ -29,8 +29,8 @@ pub fn validate(sql: &str, policy: &Policy, catalog: &Catalog) -> Result<Validat
 }
 
 /// Inputs with more tokens than this run on their own stack (typical queries have < 200).
-const LONG_INPUT_TOKENS: usize = 2_000;
-const LONG_INPUT_STACK_BYTES: usize = 64 * 1024 * 1024;
+pub(crate) const LONG_INPUT_TOKENS: usize = 2_000;
+pub(crate) const LONG_INPUT_STACK_BYTES: usize = 64 * 1024 * 1024;
 
 fn checked(source: &Source<'_>, policy: &Policy, catalog: &Catalog) -> Result<ValidatedSql, Rejection> {
     let mut statements = match parse::parse(source, policy) {
@@ -75,7 +75,12 @@ fn checked(source: &Source<'_>, policy: &Policy, catalog: &Catalog) -> Result<Va
 
 /// A parse that failed at a reserved word which the catalog uses as a table or column name
 /// (`SELECT order FROM t`): quoting the word is the deterministic fix.
-fn reserved_word_fix(source: &Source<'_>, at: usize, policy: &Policy, catalog: &Catalog) -> Option<Violation> {
+pub(crate) fn reserved_word_fix(
+    source: &Source<'_>,
+    at: usize,
+    policy: &Policy,
+    catalog: &Catalog,
+) -> Option<Violation> {
     let Token::Word(word) = &source.tokens.get(at)?.token else { return None };
     if word.quote_style.is_some() || word.keyword == Keyword::NoKeyword || !quoting::is_reserved(&word.value) {
         return None;
@@ -109,7 +114,7 @@ fn several_statements(statements: &[Statement], policy: &Policy, source: &Source
 }
 
 /// Orders violations for people and prompts: fatal first, then by position.
-fn reject(mut violations: Vec<Violation>) -> Rejection {
+pub(crate) fn reject(mut violations: Vec<Violation>) -> Rejection {
     violations.sort_by_key(|v| (!v.fatal, v.span.map(|s| s.start)));
     violations.dedup_by(|a, b| a.code == b.code && a.span == b.span && a.message == b.message);
     Rejection { violations }

@@ -59,11 +59,33 @@ pub enum ViolationCode {
     TableOutsidePlan,
     /// A filter value from the plan that the SQL never mentions.
     MissingPlanFilter,
+    /// A transform writes, creates or alters an object other than its declared target.
+    WriteOutsideTarget,
+    /// A transform writes one of its declared source tables.
+    WriteToSource,
+    /// A DROP that the transform may not run: of anything but the target, with CASCADE, or in
+    /// a write kind other than replace.
+    DropNotAllowed,
+    /// The statements do not have the shape of the declared write kind (an INSERT for a
+    /// create-as-select, a missing ON CONFLICT for an upsert, RETURNING, `INSERT OR REPLACE` …).
+    TransformShape,
+    /// An upsert whose conflict key is not the declared key.
+    UpsertKeyMismatch,
+    /// The target is spelled differently from the declaration (unqualified, or folded to
+    /// another case); a fix writes it as declared.
+    TargetNotAsDeclared,
+    /// A create-as-select onto a table or view that already exists.
+    TargetExists,
+    /// An insert, upsert or delete into a target that does not exist.
+    TargetMissing,
+    /// The transform's declaration contradicts itself or the catalog (the target is also a
+    /// source, an upsert without keys, a target name that looks like another table).
+    InvalidTransformSpec,
 }
 
 impl ViolationCode {
     /// Every code, in a stable order.
-    pub const ALL: [ViolationCode; 23] = [
+    pub const ALL: [ViolationCode; 32] = [
         ViolationCode::SyntaxError,
         ViolationCode::TooDeep,
         ViolationCode::TooLong,
@@ -87,6 +109,15 @@ impl ViolationCode {
         ViolationCode::LimitNotConstant,
         ViolationCode::TableOutsidePlan,
         ViolationCode::MissingPlanFilter,
+        ViolationCode::WriteOutsideTarget,
+        ViolationCode::WriteToSource,
+        ViolationCode::DropNotAllowed,
+        ViolationCode::TransformShape,
+        ViolationCode::UpsertKeyMismatch,
+        ViolationCode::TargetNotAsDeclared,
+        ViolationCode::TargetExists,
+        ViolationCode::TargetMissing,
+        ViolationCode::InvalidTransformSpec,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -114,6 +145,15 @@ impl ViolationCode {
             ViolationCode::LimitNotConstant => "limit_not_constant",
             ViolationCode::TableOutsidePlan => "table_outside_plan",
             ViolationCode::MissingPlanFilter => "missing_plan_filter",
+            ViolationCode::WriteOutsideTarget => "write_outside_target",
+            ViolationCode::WriteToSource => "write_to_source",
+            ViolationCode::DropNotAllowed => "drop_not_allowed",
+            ViolationCode::TransformShape => "transform_shape",
+            ViolationCode::UpsertKeyMismatch => "upsert_key_mismatch",
+            ViolationCode::TargetNotAsDeclared => "target_not_as_declared",
+            ViolationCode::TargetExists => "target_exists",
+            ViolationCode::TargetMissing => "target_missing",
+            ViolationCode::InvalidTransformSpec => "invalid_transform_spec",
         }
     }
 
@@ -132,7 +172,10 @@ impl ViolationCode {
             | ViolationCode::NeedsQuoting
             | ViolationCode::DialectMismatch
             | ViolationCode::TypeMismatch
-            | ViolationCode::LimitNotConstant => RepairTier::Small,
+            | ViolationCode::LimitNotConstant
+            | ViolationCode::TransformShape
+            | ViolationCode::UpsertKeyMismatch
+            | ViolationCode::TargetNotAsDeclared => RepairTier::Small,
             ViolationCode::TableOutsidePlan | ViolationCode::MissingPlanFilter => RepairTier::Large,
             ViolationCode::MultipleStatements
             | ViolationCode::WriteStatement
@@ -142,7 +185,14 @@ impl ViolationCode {
             | ViolationCode::UnsupportedStatement
             | ViolationCode::SelectInto
             | ViolationCode::LockingClause
-            | ViolationCode::DeniedFunction => RepairTier::NotRetryable,
+            | ViolationCode::DeniedFunction
+            | ViolationCode::WriteOutsideTarget
+            | ViolationCode::WriteToSource
+            | ViolationCode::DropNotAllowed => RepairTier::NotRetryable,
+            // The declaration is the plan's, not the SQL's: a person changes it.
+            ViolationCode::TargetExists | ViolationCode::TargetMissing | ViolationCode::InvalidTransformSpec => {
+                RepairTier::NotRetryable
+            }
         }
     }
 

@@ -16,3 +16,5 @@ mod resolve;
 mod spider;
 #[cfg(test)]
 mod support;
+#[cfg(test)]
+mod transform;
