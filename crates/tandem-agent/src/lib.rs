@@ -8,6 +8,9 @@
 //! [`tandem_sql::ValidatedSql`] to an executor, name a concrete model or database backend (it
 //! holds `Arc<dyn ChatModel>` and `Arc<dyn Executor>` only), or panic on any input.
 //!
+//! The one exception is [`Baseline`], the full-schema large-model path kept apart for
+//! `tandem eval` to measure the design against; nothing else drives it.
+//!
 //! Main types: [`Plan`] (the versioned Plan JSON) with [`PlanEdit`] and [`apply_edits`],
 //! [`Stage`] (the state machine), [`Pipeline`] with [`PlannedQuestion`] and [`Outcome`],
 //! [`Ledger`], [`Event`], [`PlanCache`] and [`AgentError`].
@@ -35,6 +38,7 @@
 //! }
 //! ```
 
+mod baseline;
 mod cache;
 mod check;
 mod config;
@@ -50,6 +54,7 @@ mod repair;
 mod reply;
 mod stage;
 
+pub use baseline::{Baseline, BaselineAnswer};
 pub use cache::PlanCache;
 pub use config::{AgentConfig, ConfirmPolicy, RepairBudgets, Routing};
 pub use events::{Event, EventSink};

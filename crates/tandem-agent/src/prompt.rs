@@ -43,6 +43,15 @@ pub fn static_prefix(dialect: Dialect) -> String {
     format!("{SYSTEM}\n\n{}\n\n{EXAMPLES}", dialect_rules(dialect))
 }
 
+const BASELINE_SYSTEM: &str = "You write one read-only SQL query that answers the question. Use only the tables and \
+columns in the schema below. Reply with JSON only: {\"sql\": \"<one SELECT statement>\"}.";
+
+/// The baseline's system message: the same rules and examples, without the plan (the
+/// examples' plans read as questions).
+fn baseline_prefix(dialect: Dialect) -> String {
+    format!("{BASELINE_SYSTEM}\n\n{}\n\n{}", dialect_rules(dialect), EXAMPLES.replace("Plan:", "Question:"))
+}
+
 /// The catalog tables a confirmed plan may use: its own tables plus the bridge tables that
 /// connect two of them which are otherwise unconnected, in catalog order.
 pub fn scope_tables<'a>(plan: &Plan, catalog: &'a Catalog) -> Vec<&'a Table> {
@@ -112,6 +121,8 @@ fn user_turn(schema: &str, plan: &Plan, question: &str) -> String {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Conversation {
     messages: Vec<Message>,
+    /// Whether the prompt carries a confirmed plan (repair turns then ask to keep to it).
+    planned: bool,
 }
 
 impl Conversation {
@@ -120,14 +131,24 @@ impl Conversation {
         let schema = render_scope(plan, catalog);
         Self {
             messages: vec![Message::system(static_prefix(dialect)), Message::user(user_turn(&schema, plan, question))],
+            planned: true,
         }
+    }
+
+    /// The baseline the design argues against (`large-full-schema` in `tandem eval`): the
+    /// whole catalog and the question, no plan. Only the baseline path builds this.
+    pub fn full_schema(dialect: Dialect, catalog: &Catalog, question: &str) -> Self {
+        let schema = render_catalog(catalog, &RenderOptions::default());
+        let user = format!("Schema:\n{schema}\nQuestion: {}", question.trim());
+        Self { messages: vec![Message::system(baseline_prefix(dialect)), Message::user(user)], planned: false }
     }
 
     /// Appends the model's previous reply and what went wrong with it.
     pub fn append_repair(&mut self, previous_reply: &str, failure: &str) {
         self.messages.push(Message::assistant(previous_reply));
+        let keep = if self.planned { ", following the same plan" } else { "" };
         self.messages.push(Message::user(format!(
-            "That SQL failed: {failure}\nReply with the corrected JSON {{\"sql\": \"...\"}}, following the same plan."
+            "That SQL failed: {failure}\nReply with the corrected JSON {{\"sql\": \"...\"}}{keep}."
         )));
     }
 

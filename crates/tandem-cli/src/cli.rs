@@ -43,6 +43,8 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Execution accuracy and savings of a mode on Spider dev or a JSONL benchmark.
+    Eval(crate::commands::eval::EvalArgs),
     /// Benchmarks that print figures.
     Bench {
         #[command(subcommand)]

@@ -3,8 +3,11 @@
 //!
 //! Benchmarks are commands that print figures, never timed tests. This crate names no concrete
 //! model backend or database driver: the CLI hands it trait objects. Main items:
-//! [`llm_bench`] (prefill/decode speed and prefix reuse of a `ChatModel`).
+//! [`llm_bench`] (prefill/decode speed and prefix reuse of a `ChatModel`), [`retrieval_bench`]
+//! and [`eval`] (execution accuracy and savings: tiered pipeline against the full-schema
+//! baseline).
 
 pub mod datasets;
+pub mod eval;
 pub mod llm_bench;
 pub mod retrieval_bench;

@@ -4,6 +4,7 @@ mod ask;
 mod ask_exec;
 mod bench;
 mod check_config;
+pub mod eval;
 pub mod index;
 mod models;
 
@@ -19,6 +20,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Models { command } => models::run(&config, command),
         Command::CheckConfig => check_config::run(&config),
         Command::Index { db, json } => index::run(&config, db.as_deref(), json).await,
+        Command::Eval(args) => eval::run(&config, args).await,
         Command::Bench {
             command: BenchCommand::Retrieval { json, bench_dir, budget_tokens, limit, no_spider2, no_dense },
         } => bench::retrieval(

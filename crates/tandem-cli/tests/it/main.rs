@@ -1,5 +1,7 @@
 //! The `tandem` binary as a user runs it.
 
+mod eval;
+
 use std::process::Command;
 
 #[expect(clippy::expect_used, reason = "a test helper: failing to start the binary fails the test")]

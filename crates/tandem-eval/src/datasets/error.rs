@@ -1,4 +1,5 @@
-//! `DatasetError`: a benchmark file that cannot be read or is not in the expected form.
+//! `DatasetError`, the crate's one error: a benchmark file that cannot be read or is not in
+//! the expected form, or a benchmark database that cannot be opened.
 
 use std::path::PathBuf;
 
@@ -21,6 +22,22 @@ pub enum DatasetError {
     /// The file parsed but breaks the format's rules (an index out of range, a missing field).
     #[error("{path}: {detail}")]
     Format { path: PathBuf, detail: String },
+
+    /// A database id that cannot name a file or database (only letters, digits, `_`, `-`).
+    #[error("database id `{db_id}` may hold only letters, digits, `_` and `-`")]
+    BadDbId { db_id: String },
+
+    /// A benchmark database could not be opened or introspected.
+    #[error("database `{db_id}`: {source}")]
+    Database {
+        db_id: String,
+        #[source]
+        source: tandem_exec::ExecError,
+    },
+
+    /// The merged catalog's databases run different engines.
+    #[error("the databases of a merged catalog must all run one engine")]
+    MixedDialects,
 }
 
 pub(crate) fn read(path: &std::path::Path) -> Result<String, DatasetError> {

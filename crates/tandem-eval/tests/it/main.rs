@@ -1,0 +1,6 @@
+//! Integration tests: evaluation runs with scripted models over real SQLite databases, and
+//! Spider's hardness levels over the dev set when the bench data is present.
+
+mod fixture;
+mod run;
+mod spider;
