@@ -87,6 +87,25 @@ pub enum BenchCommand {
         #[arg(long)]
         no_dense: bool,
     },
+    /// Admission strategies in front of a simulated prefill-bound model server (simulated
+    /// time: takes seconds), and the simulator's checks against published benchmarks.
+    Admission {
+        /// Print one JSON object as the last line of standard output.
+        #[arg(long)]
+        json: bool,
+        /// The simulated deployment: deepseek-v3-h200x8 or llama-3.3-70b-h100x2.
+        #[arg(long, default_value = "deepseek-v3-h200x8")]
+        preset: String,
+        /// Requests in the workload.
+        #[arg(long, default_value_t = 500)]
+        requests: usize,
+        /// Offered prefill work as a share of the server's prefill rate.
+        #[arg(long, default_value_t = 0.8)]
+        load: f64,
+        /// Seed of the workload.
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+    },
     /// Prefill and decode speed of the configured models, and the prefix-reuse saving.
     Llm {
         /// Print one JSON object as the last line of standard output.

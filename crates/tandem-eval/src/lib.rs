@@ -3,10 +3,12 @@
 //!
 //! Benchmarks are commands that print figures, never timed tests. This crate names no concrete
 //! model backend or database driver: the CLI hands it trait objects. Main items:
-//! [`llm_bench`] (prefill/decode speed and prefix reuse of a `ChatModel`), [`retrieval_bench`]
-//! and [`eval`] (execution accuracy and savings: tiered pipeline against the full-schema
-//! baseline).
+//! [`llm_bench`] (prefill/decode speed and prefix reuse of a `ChatModel`), [`retrieval_bench`],
+//! [`eval`] (execution accuracy and savings: tiered pipeline against the full-schema
+//! baseline) and [`admission_sim`] (admission strategies against a simulated prefill-bound
+//! server).
 
+pub mod admission_sim;
 pub mod datasets;
 pub mod eval;
 pub mod llm_bench;

@@ -4,6 +4,7 @@ use anyhow::bail;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use tandem_eval::admission_sim::{self, AdmissionBenchConfig, Preset};
 use tandem_eval::llm_bench::{self, LlmBenchConfig};
 use tandem_eval::retrieval_bench::{CatalogReport, RetrievalBenchConfig, run_retrieval_bench};
 use tandem_retrieval::ApproxTokens;
@@ -43,6 +44,22 @@ fn describe(tier: &wiring::Tier) -> String {
         crate::config::model::BackendSettings::Llamacpp { model_path, .. } => model_path.display().to_string(),
         crate::config::model::BackendSettings::OpenAi { model, .. } => model.clone(),
     }
+}
+
+/// `tandem bench admission`: the strategy table on the long-prompt workload, the goal check
+/// and the validation checks, all in simulated time.
+pub fn admission(json: bool, preset: &str, requests: usize, load: f64, seed: u64) -> anyhow::Result<()> {
+    let Some(preset) = Preset::from_name(preset) else {
+        let known: Vec<&str> = Preset::ALL.iter().map(|preset| preset.name()).collect();
+        bail!("unknown preset `{preset}` (expected one of: {})", known.join(", "));
+    };
+    let config = AdmissionBenchConfig { preset, n_requests: requests, load, seed, ..AdmissionBenchConfig::default() };
+    let report = admission_sim::run_admission_bench(&config, |text: &str| output::progress(text))?;
+    output::line(admission_sim::markdown(&report));
+    if json {
+        output::json_line(&serde_json::json!({ "benchmark": "admission", "report": report }));
+    }
+    Ok(())
 }
 
 /// Options of `tandem bench retrieval`.

@@ -28,6 +28,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             json,
             bench::RetrievalArgs { bench_dir, budget_tokens, limit, spider2: !no_spider2, dense: !no_dense },
         ),
+        Command::Bench { command: BenchCommand::Admission { json, preset, requests, load, seed } } => {
+            bench::admission(json, &preset, requests, load, seed)
+        }
         Command::Bench { command: BenchCommand::Llm { json, tiers, prompt_tokens } } => {
             bench::llm(&config, json, &tiers, prompt_tokens).await
         }

@@ -70,3 +70,36 @@ fn unknown_models_and_missing_files_are_clear() {
     let (ok, _, stderr) = tandem(&["bench", "llm", "--tiers", "medium"], dir.path());
     assert!(!ok && stderr.contains("unknown tier"), "{stderr}");
 }
+
+#[test]
+fn bench_admission_prints_the_strategy_table_and_one_json_object() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = ["bench", "admission", "--json", "--requests", "60", "--preset", "llama-3.3-70b-h100x2"];
+    let (ok, stdout, stderr) = tandem(&args, dir.path());
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("| strategy | TTFT p50 s |"), "{stdout}");
+    let last = stdout.lines().last().unwrap();
+    let json: serde_json::Value = serde_json::from_str(last).unwrap();
+    assert_eq!(json["benchmark"], "admission");
+    let report = &json["report"];
+    assert_eq!(report["preset"]["name"], "llama-3.3-70b-h100x2");
+    let runs = report["runs"].as_array().unwrap();
+    let strategies: Vec<&str> = runs.iter().map(|run| run["strategy"].as_str().unwrap()).collect();
+    assert_eq!(&strategies[..5], ["no gate", "cap 2", "cap 4", "cap 8", "cap 20"]);
+    assert_eq!(strategies.len(), 7);
+    for run in runs {
+        assert_eq!(run["n_completed"], 60, "{run}");
+        for key in ["p50", "p95", "p99", "mean"] {
+            assert!(run["ttft_s"][key].as_f64().unwrap() > 0.0, "{run}");
+        }
+        assert!(run["gate_wait_s"]["p95"].as_f64().is_some());
+        assert!(run["server"]["preemptions"].as_u64().is_some());
+    }
+    assert_eq!(report["goal"]["rows"].as_array().unwrap().len(), 6);
+    let checks = report["validation"].as_array().unwrap();
+    assert_eq!(checks.len(), 2);
+    assert!(checks.iter().all(|check| check["passed"] == true), "{checks:?}");
+
+    let (ok, _, stderr) = tandem(&["bench", "admission", "--preset", "tpu-pod"], dir.path());
+    assert!(!ok && stderr.contains("unknown preset `tpu-pod`"), "{stderr}");
+}
