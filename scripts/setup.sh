@@ -30,6 +30,8 @@ apt_install() {
 
 # llama.cpp is built from source by the llama-cpp-2 crate: it needs cmake and libclang.
 apt_install cmake libclang-dev pkg-config
+# The chat page's browser tests drive a real headless Chromium through chromedriver.
+apt_install chromium chromium-driver
 # Model and embedder files arrive as wheels fetched with pip.
 python3 -m pip --version >/dev/null 2>&1 || apt_install python3-pip
 

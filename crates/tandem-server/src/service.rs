@@ -1,0 +1,162 @@
+//! The seam between HTTP (and MCP) and the session service: what the handlers need, in the
+//! server's own wire types. An adapter over `tandem_agent`'s session service implements it;
+//! the handlers never see the agent's storage types, so the wire format changes only here.
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use tandem_agent::{Event, Ledger, Plan, PlanEdit, Stage};
+use tokio::sync::broadcast;
+use utoipa::ToSchema;
+
+/// Where a turn stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TurnStatus {
+    Planning,
+    AwaitingConfirmation,
+    Running,
+    Answered,
+    Failed,
+    Cancelled,
+}
+
+impl TurnStatus {
+    /// A background task works on the turn (it waits for nobody).
+    pub fn is_busy(self) -> bool {
+        matches!(self, TurnStatus::Planning | TurnStatus::Running)
+    }
+
+    /// The turn is over: answered, failed or cancelled.
+    pub fn is_settled(self) -> bool {
+        matches!(self, TurnStatus::Answered | TurnStatus::Failed | TurnStatus::Cancelled)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TurnStatus::Planning => "planning",
+            TurnStatus::AwaitingConfirmation => "awaiting_confirmation",
+            TurnStatus::Running => "running",
+            TurnStatus::Answered => "answered",
+            TurnStatus::Failed => "failed",
+            TurnStatus::Cancelled => "cancelled",
+        }
+    }
+}
+
+/// One question of a session and everything known about it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Turn {
+    pub session: String,
+    /// 0 for the session's first question, then one per follow-up.
+    pub turn: u32,
+    /// Grows with every change, so a client can drop stale updates.
+    pub revision: u64,
+    pub question: String,
+    pub status: TurnStatus,
+    /// The Plan JSON (see tandem-agent's `Plan`), once the small model wrote it.
+    #[schema(value_type = Option<Object>)]
+    pub plan: Option<Plan>,
+    /// Every pipeline stage the turn passed through, in order.
+    #[schema(value_type = Vec<String>)]
+    pub trace: Vec<Stage>,
+    pub catalog_version: String,
+    /// What the turn cost, per tier (see tandem-agent's `Ledger`).
+    #[schema(value_type = Object)]
+    pub ledger: Ledger,
+    pub answer: Option<Answer>,
+    pub error: Option<TurnError>,
+    pub created_at_ms: u64,
+    pub updated_at_ms: u64,
+}
+
+/// The rows of an answered turn and the SQL that produced them.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Answer {
+    pub sql: String,
+    pub columns: Vec<AnswerColumn>,
+    #[schema(value_type = Vec<Vec<Object>>)]
+    pub rows: Vec<Vec<serde_json::Value>>,
+    /// The executor stopped at its row or byte cap.
+    pub truncated: bool,
+    pub from_cache: bool,
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AnswerColumn {
+    pub name: String,
+    pub type_name: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TurnError {
+    pub code: String,
+    pub message: String,
+}
+
+/// Progress of one turn, as the service broadcasts it.
+#[derive(Debug, Clone)]
+pub struct TurnEvent {
+    pub session: String,
+    pub turn: u32,
+    pub kind: TurnEventKind,
+}
+
+#[derive(Debug, Clone)]
+pub enum TurnEventKind {
+    /// A pipeline stage started, finished, produced SQL or rows.
+    Progress(Event),
+    /// The turn's status changed.
+    Status(TurnStatus),
+}
+
+/// Rows from [`SessionService::run_sql`].
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SqlResult {
+    /// The SQL as validated and run (normalised, row cap applied).
+    pub sql: String,
+    pub columns: Vec<AnswerColumn>,
+    #[schema(value_type = Vec<Vec<Object>>)]
+    pub rows: Vec<Vec<serde_json::Value>>,
+    pub truncated: bool,
+}
+
+/// A refusal or failure of the session service, with its stable code.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{message}")]
+pub struct ServiceError {
+    pub code: String,
+    pub message: String,
+}
+
+impl ServiceError {
+    pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { code: code.into(), message: message.into() }
+    }
+}
+
+/// What the HTTP API and the MCP tools drive. Session ids are the service's own strings; an id
+/// that does not parse is the service's `bad_session_id`.
+#[async_trait]
+pub trait SessionService: Send + Sync + 'static {
+    /// Starts a session with its first question; planning runs in the background.
+    async fn start(&self, question: &str) -> Result<Turn, ServiceError>;
+    /// A further question in a settled session.
+    async fn follow_up(&self, session: &str, question: &str) -> Result<Turn, ServiceError>;
+    /// Approves the plan awaiting confirmation after applying `edits` (all or nothing).
+    async fn confirm(&self, session: &str, edits: Vec<PlanEdit>) -> Result<Turn, ServiceError>;
+    async fn cancel(&self, session: &str) -> Result<Turn, ServiceError>;
+    async fn latest(&self, session: &str) -> Result<Turn, ServiceError>;
+    async fn turns(&self, session: &str) -> Result<Vec<Turn>, ServiceError>;
+    /// Waits until the latest turn is not busy: awaiting confirmation, or settled.
+    async fn wait_settled(&self, session: &str) -> Result<Turn, ServiceError>;
+    /// Every session's progress; receivers filter by session.
+    fn subscribe(&self) -> broadcast::Receiver<TurnEvent>;
+    /// Validates `sql` against the catalog and the read-only policy, then runs it in the
+    /// sandbox. Refusals are `invalid_sql` with the validator's findings in the message.
+    async fn run_sql(&self, sql: &str) -> Result<SqlResult, ServiceError>;
+    /// Whether the service can take questions (models wired, index built).
+    fn is_ready(&self) -> bool {
+        true
+    }
+}
