@@ -106,6 +106,22 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 7)]
         seed: u64,
     },
+    /// Latency of the SQL validator over Spider's gold queries (dev and train), and how many
+    /// it accepts.
+    Validate {
+        /// Print one JSON object as the last line of standard output.
+        #[arg(long)]
+        json: bool,
+        /// The benchmark data folder (holding `spider/`).
+        #[arg(long, default_value = "../shared/bench")]
+        bench_dir: std::path::PathBuf,
+        /// Timed validations of each query; a query's latency is their median.
+        #[arg(long, default_value_t = 5)]
+        repeats: usize,
+        /// Queries per gold file (default: all).
+        #[arg(long)]
+        limit: Option<usize>,
+    },
     /// Prefill and decode speed of the configured models, and the prefix-reuse saving.
     Llm {
         /// Print one JSON object as the last line of standard output.

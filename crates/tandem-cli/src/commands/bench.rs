@@ -1,12 +1,13 @@
 //! `tandem bench …`: benchmarks that print figures.
 
 use anyhow::bail;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use tandem_eval::admission_sim::{self, AdmissionBenchConfig, Preset};
 use tandem_eval::llm_bench::{self, LlmBenchConfig};
 use tandem_eval::retrieval_bench::{CatalogReport, RetrievalBenchConfig, run_retrieval_bench};
+use tandem_eval::validate_bench::{self, ValidateBenchConfig};
 use tandem_retrieval::ApproxTokens;
 
 use crate::config::Config;
@@ -58,6 +59,25 @@ pub fn admission(json: bool, preset: &str, requests: usize, load: f64, seed: u64
     output::line(admission_sim::markdown(&report));
     if json {
         output::json_line(&serde_json::json!({ "benchmark": "admission", "report": report }));
+    }
+    Ok(())
+}
+
+/// `tandem bench validate`: the validator's latency percentiles and outcome counts over
+/// Spider's dev and train gold queries.
+pub fn validate(json: bool, bench_dir: &Path, repeats: usize, limit: Option<usize>) -> anyhow::Result<()> {
+    let spider_dir = bench_dir.join("spider");
+    if !spider_dir.join("tables.json").is_file() {
+        bail!("{} holds no spider/tables.json; pass --bench-dir", bench_dir.display());
+    }
+    if repeats == 0 {
+        bail!("--repeats must be positive");
+    }
+    let config = ValidateBenchConfig { repeats, limit, ..ValidateBenchConfig::new(spider_dir) };
+    let report = validate_bench::run_validate_bench(&config, |text: &str| output::progress(text))?;
+    output::line(validate_bench::markdown(&report));
+    if json {
+        output::json_line(&serde_json::json!({ "benchmark": "validate", "report": report }));
     }
     Ok(())
 }

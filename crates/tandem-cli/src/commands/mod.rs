@@ -31,6 +31,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench { command: BenchCommand::Admission { json, preset, requests, load, seed } } => {
             bench::admission(json, &preset, requests, load, seed)
         }
+        Command::Bench { command: BenchCommand::Validate { json, bench_dir, repeats, limit } } => {
+            bench::validate(json, &bench_dir, repeats, limit)
+        }
         Command::Bench { command: BenchCommand::Llm { json, tiers, prompt_tokens } } => {
             bench::llm(&config, json, &tiers, prompt_tokens).await
         }

@@ -103,3 +103,32 @@ fn bench_admission_prints_the_strategy_table_and_one_json_object() {
     let (ok, _, stderr) = tandem(&["bench", "admission", "--preset", "tpu-pod"], dir.path());
     assert!(!ok && stderr.contains("unknown preset `tpu-pod`"), "{stderr}");
 }
+
+#[test]
+fn bench_validate_prints_latencies_and_one_json_object() {
+    let spider = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/bench/spider");
+    if !spider.join("tables.json").is_file() {
+        #[expect(clippy::disallowed_methods, reason = "the skip rule reads TANDEM_REQUIRE_ALL")]
+        let required = std::env::var_os("TANDEM_REQUIRE_ALL").is_some();
+        assert!(!required, "Spider bench data missing at {}", spider.display());
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let bench = spider.join("..");
+    let args =
+        ["bench", "validate", "--json", "--limit", "40", "--repeats", "2", "--bench-dir", bench.to_str().unwrap()];
+    let (ok, stdout, stderr) = tandem(&args, dir.path());
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("| corpus | queries | accepted |"), "{stdout}");
+    let json: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(json["benchmark"], "validate");
+    let corpora = json["report"]["corpora"].as_array().unwrap();
+    let names: Vec<&str> = corpora.iter().map(|c| c["corpus"].as_str().unwrap()).collect();
+    assert_eq!(names, ["dev", "train", "all"]);
+    assert_eq!(corpora[2]["n_queries"], 80);
+    assert_eq!(corpora[0]["n_accepted"], 40, "every dev gold query validates");
+    assert!(corpora[2]["latency_us_p99"].as_f64().unwrap() > 0.0);
+
+    let (ok, _, stderr) = tandem(&["bench", "validate", "--bench-dir", "nowhere"], dir.path());
+    assert!(!ok && stderr.contains("holds no spider/tables.json"), "{stderr}");
+}

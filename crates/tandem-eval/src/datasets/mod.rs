@@ -14,5 +14,7 @@ mod spider2;
 pub use error::DatasetError;
 pub(crate) use error::read as read_text;
 pub use gold::{GoldColumn, gold_columns, gold_tables};
-pub use spider::{SpiderDatabase, SpiderQuestion, load_spider_dev, load_spider_tables, merged_catalog};
+pub use spider::{
+    SpiderDatabase, SpiderGold, SpiderQuestion, load_spider_dev, load_spider_gold, load_spider_tables, merged_catalog,
+};
 pub use spider2::{Spider2Engine, Spider2Question, load_spider2_catalog, load_spider2_questions};

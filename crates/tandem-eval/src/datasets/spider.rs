@@ -136,6 +136,33 @@ pub fn load_spider_dev(path: &Path) -> Result<Vec<SpiderQuestion>, DatasetError>
     serde_json::from_str(&text).map_err(|source| DatasetError::Json { path: path.to_owned(), source })
 }
 
+/// One line of Spider's `dev_gold.sql` or `train_gold.sql`: gold SQL and its database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpiderGold {
+    pub sql: String,
+    pub db_id: String,
+}
+
+/// Reads a gold file: one `SQL<TAB>db_id` a line; blank lines are skipped, any other line
+/// without a tab is a format error naming its line number.
+pub fn load_spider_gold(path: &Path) -> Result<Vec<SpiderGold>, DatasetError> {
+    let text = read(path)?;
+    let mut gold = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let Some((sql, db_id)) = line.rsplit_once('\t') else {
+            return Err(DatasetError::Format {
+                path: path.to_owned(),
+                detail: format!("line {}: expected `SQL<TAB>db_id`", i + 1),
+            });
+        };
+        gold.push(SpiderGold { sql: sql.trim().to_owned(), db_id: db_id.trim().to_owned() });
+    }
+    Ok(gold)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,6 +193,24 @@ mod tests {
         let merged = merged_catalog(&dbs);
         assert_eq!(merged.tables[1].name, TableName::qualified("shop", "Orders"));
         assert_eq!(merged.tables[1].foreign_keys[0].referenced_table, TableName::qualified("shop", "Customer"));
+    }
+
+    #[test]
+    fn loads_gold_lines_and_names_a_bad_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("gold.sql");
+        std::fs::write(&path, "SELECT count(*) FROM singer\tconcert_singer\n\nSELECT 1 \t shop\n").unwrap();
+        let gold = load_spider_gold(&path).unwrap();
+        assert_eq!(
+            gold,
+            [
+                SpiderGold { sql: "SELECT count(*) FROM singer".into(), db_id: "concert_singer".into() },
+                SpiderGold { sql: "SELECT 1".into(), db_id: "shop".into() },
+            ]
+        );
+        std::fs::write(&path, "SELECT 1\tshop\nno tab here\n").unwrap();
+        let error = load_spider_gold(&path).unwrap_err().to_string();
+        assert!(error.contains("line 2"), "{error}");
     }
 
     #[test]
