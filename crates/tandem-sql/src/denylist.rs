@@ -48,6 +48,12 @@ const POSTGRES_PREFIXES: &[&str] = &[
     "pg_replication_",
     "pg_create_",
     "pg_drop_replication",
+    // Consuming a logical slot advances it; resetting statistics and writing to the server log
+    // are side effects too.
+    "pg_logical_slot_",
+    "pg_stat_reset",
+    "pg_log_",
+    "pg_wal_replay_",
 ];
 
 const MYSQL: &[&str] = &[
@@ -61,6 +67,9 @@ const MYSQL: &[&str] = &[
     "source_pos_wait",
     "wait_for_executed_gtid_set",
     "wait_until_sql_thread_after_gtids",
+    // MariaDB sequences: reading the next value writes it.
+    "nextval",
+    "setval",
 ];
 
 /// User-defined functions commonly installed to run shell commands.
@@ -91,6 +100,10 @@ mod tests {
             (Dialect::Postgres, "dblink_exec", true),
             (Dialect::Postgres, "pg_sleep_for", true),
             (Dialect::Postgres, "lower", false),
+            (Dialect::Postgres, "pg_logical_slot_get_changes", true),
+            (Dialect::Postgres, "pg_stat_reset_shared", true),
+            (Dialect::Postgres, "pg_stat_get_live_tuples", false),
+            (Dialect::Mysql, "NEXTVAL", true),
             (Dialect::Mysql, "Sleep", true),
             (Dialect::Mysql, "date_format", false),
         ] {

@@ -44,7 +44,16 @@ pub(crate) fn scan(source: &Source<'_>, dialect: Dialect) -> Vec<Violation> {
                 "the statement writes a server file or runs a program",
                 source.token_span(*index),
             ));
-        } else if first_word == "FOR" && matches!(second_word.as_deref(), Some("UPDATE" | "SHARE" | "NO" | "KEY")) {
+        } else if first_word == "INTO" && starts_variable(second_token) {
+            // MySQL's trailing `SELECT … INTO @var`, which the parser does not read.
+            violations.push(Violation::new(
+                ViolationCode::SelectInto,
+                "`INTO @variable` assigns session variables; queries must only read",
+                source.token_span(*index),
+            ));
+        } else if (first_word == "FOR" && matches!(second_word.as_deref(), Some("UPDATE" | "SHARE" | "NO" | "KEY")))
+            || (first_word == "LOCK" && second_word.as_deref() == Some("IN"))
+        {
             violations.push(Violation::new(
                 ViolationCode::LockingClause,
                 "the statement locks rows; queries run read-only",
@@ -59,6 +68,15 @@ pub(crate) fn scan(source: &Source<'_>, dialect: Dialect) -> Vec<Violation> {
         }
     }
     violations
+}
+
+/// A MySQL user variable (`@name`), as one word or as `@` before a word.
+fn starts_variable(token: &Token) -> bool {
+    match token {
+        Token::Word(w) => w.quote_style.is_none() && w.value.starts_with('@'),
+        Token::AtSign => true,
+        _ => false,
+    }
 }
 
 /// An unquoted word, uppercased.
@@ -114,6 +132,9 @@ mod tests {
             (Sqlite, "VACUUM INTO '/tmp/copy.db'", vec!["session_statement"]),
             (Sqlite, "SELECT writefile('/tmp/x', 'y') FROM", vec!["denied_function"]),
             (Postgres, "COPY (SELECT 1) TO PROGRAM 'id'", vec!["file_access", "file_access"]),
+            (Mysql, "SELECT token FROM secret INTO @stolen", vec!["select_into"]),
+            (Mysql, "SELECT * FROM t LOCK IN SHARE MODE", vec!["locking_clause"]),
+            (Mysql, "SELECT 'INTO @x', 'LOCK IN' FROM t", vec![]),
         ] {
             assert_eq!(codes(dialect, sql), expect, "{dialect}: {sql}");
         }

@@ -65,14 +65,29 @@ pub(crate) async fn run_guarded(
     sql: &str,
     limits: &Limits,
 ) -> Result<Rows, ExecError> {
+    let started = std::time::Instant::now();
     let transaction = begin(client, settings, limits.timeout).await?;
-    let result = run_statement(&transaction, settings, sql, limits).await;
+    let result = run_statement(&transaction, settings, sql, limits)
+        .await
+        .map_err(|error| timed_out_between_messages(error, started.elapsed(), limits.timeout));
     let rollback = transaction.rollback().await.map_err(|error| map_pg(error, limits.timeout, &settings.target));
     // A statement error wins over a rollback error; a rollback error after success means the
     // connection is gone, which the caller must hear about.
     let rows = result?;
     rollback?;
     Ok(rows)
+}
+
+/// The statement timeout can fire between two protocol messages (after `Bind` is complete,
+/// before `Execute`), and the driver does not pass that error on; the next message then fails
+/// with `in_failed_sql_transaction` (25P02). Past the time limit, that is the timeout.
+fn timed_out_between_messages(error: ExecError, elapsed: Duration, limit: Duration) -> ExecError {
+    match &error {
+        ExecError::Database { code, .. } if code == "25P02" && elapsed >= limit => {
+            ExecError::Timeout { dialect: tandem_core::Dialect::Postgres, limit }
+        }
+        _ => error,
+    }
 }
 
 async fn run_statement(
@@ -113,4 +128,31 @@ async fn run_statement(
         }
     }
     Ok(collector.finish(columns))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::DbErrorClass;
+
+    fn aborted() -> ExecError {
+        ExecError::Database {
+            dialect: tandem_core::Dialect::Postgres,
+            class: DbErrorClass::Other,
+            code: "25P02".to_owned(),
+            message: "current transaction is aborted, commands ignored until end of transaction block".to_owned(),
+            name: None,
+            source: Box::new(std::io::Error::other("aborted")),
+        }
+    }
+
+    #[test]
+    fn an_aborted_transaction_past_the_limit_is_the_timeout() {
+        let limit = Duration::from_millis(300);
+        let late = timed_out_between_messages(aborted(), Duration::from_millis(310), limit);
+        assert!(matches!(late, ExecError::Timeout { limit: l, .. } if l == limit), "{late:?}");
+        let early = timed_out_between_messages(aborted(), Duration::from_millis(10), limit);
+        assert_eq!(early.code(), aborted().code());
+        assert!(matches!(early, ExecError::Database { .. }));
+    }
 }

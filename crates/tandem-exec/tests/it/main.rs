@@ -1,6 +1,8 @@
 //! Integration tests for tandem-exec through its public API: validated SQL in, rows out, on
 //! SQLite and on the real PostgreSQL and MySQL/MariaDB servers.
 
+#[cfg(test)]
+mod attacks;
 mod mysql;
 mod postgres;
 mod sqlite;
