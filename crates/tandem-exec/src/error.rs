@@ -9,6 +9,8 @@ use std::time::Duration;
 
 use tandem_core::{Dialect, RepairTier};
 
+use crate::transform::CheckResult;
+
 /// The boxed engine error kept as the source of an [`ExecError`].
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
@@ -41,6 +43,9 @@ pub enum DbErrorClass {
     /// A concurrency conflict (deadlock, serialization failure, lock wait); the same statement
     /// may succeed later.
     Transient,
+    /// A write broke a constraint of the target (a duplicate key, a NULL in a NOT NULL column,
+    /// a foreign or check constraint): the transform's rows are wrong, a logic error.
+    Constraint,
     /// Anything else the engine reported.
     Other,
 }
@@ -61,15 +66,18 @@ impl DbErrorClass {
             DbErrorClass::PermissionDenied => "permission_denied",
             DbErrorClass::Resource => "resource",
             DbErrorClass::Transient => "transient",
+            DbErrorClass::Constraint => "constraint",
             DbErrorClass::Other => "other",
         }
     }
 
     /// Where a statement that failed this way goes to be repaired (DESIGN §1.7). Mistakes in
-    /// the statement go to the small model; the database's own refusals and failures go to
-    /// the user, because no rewrite of a read query can fix them.
+    /// the statement go to the small model; rows that break the target's constraints are a
+    /// logic error for the large model; the database's own refusals and failures go to the
+    /// user, because no rewrite can fix them.
     pub fn repair_tier(self) -> RepairTier {
         match self {
+            DbErrorClass::Constraint => RepairTier::Large,
             DbErrorClass::Syntax
             | DbErrorClass::UnknownTable
             | DbErrorClass::UnknownColumn
@@ -159,6 +167,65 @@ pub enum ExecError {
         #[source]
         source: Box<ExecError>,
     },
+    /// Quality checks failed on a transform's result, in the sandbox or again at apply: the
+    /// SQL produces the wrong rows (a logic error), and nothing was applied.
+    #[error("quality checks failed: {}", summary(failed))]
+    QualityCheckFailed { failed: Vec<CheckResult> },
+    /// The preview no longer describes what apply would do: the catalog or the tables the
+    /// transform touches changed since. Run the preview again.
+    #[error("the preview is stale: {reason}; run the preview again")]
+    StalePreview { reason: StaleReason },
+    /// The receipt was made for another transform or another database.
+    #[error("the preview receipt is for another {what}; preview this transform here first")]
+    ReceiptMismatch { what: &'static str },
+    /// A persisted receipt could not be read back.
+    #[error("the preview receipt cannot be read")]
+    InvalidReceipt {
+        #[source]
+        source: BoxError,
+    },
+    /// The transform (this idempotency key) was applied before; it is not applied twice.
+    #[error("transform {key} was already applied (audit status {status})")]
+    AlreadyApplied { key: String, status: String },
+    /// A MySQL table whose storage engine cannot roll back, so no preview can run on it.
+    #[error("`{table}` uses the {engine} storage engine, which cannot roll back a preview")]
+    NonTransactionalTarget { table: String, engine: String },
+    /// MySQL commits DDL implicitly, so a transform with DDL that fails midway at apply has
+    /// already changed the target; `compensated` says whether tandem dropped the target it had
+    /// created.
+    #[error("the transform failed after {n_committed} committed step(s) (compensated: {compensated})")]
+    PartiallyApplied {
+        n_committed: usize,
+        compensated: bool,
+        #[source]
+        source: Box<ExecError>,
+    },
+}
+
+/// Why a preview is stale.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StaleReason {
+    /// The transform was validated (or previewed) against another catalog version than the
+    /// current one (both as hex).
+    CatalogVersion { previewed: String, current: String },
+    /// The target or a table the transform reads changed in the database since the preview.
+    SchemaChanged,
+}
+
+impl std::fmt::Display for StaleReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StaleReason::CatalogVersion { previewed, current } => {
+                let short = |v: &str| v.chars().take(12).collect::<String>();
+                write!(f, "previewed on catalog {}, now {}", short(previewed), short(current))
+            }
+            StaleReason::SchemaChanged => f.write_str("a table the transform touches changed since the preview"),
+        }
+    }
+}
+
+fn summary(failed: &[CheckResult]) -> String {
+    failed.iter().map(|c| c.detail.as_str()).collect::<Vec<_>>().join("; ")
 }
 
 impl ExecError {
@@ -168,6 +235,14 @@ impl ExecError {
         match self {
             ExecError::Database { class, .. } => class.repair_tier(),
             ExecError::UnboundParameters { .. } => RepairTier::Small,
+            // A failed quality check is a logic error (DESIGN §1.7, tier 2).
+            ExecError::QualityCheckFailed { .. } => RepairTier::Large,
+            ExecError::StalePreview { .. }
+            | ExecError::ReceiptMismatch { .. }
+            | ExecError::InvalidReceipt { .. }
+            | ExecError::AlreadyApplied { .. }
+            | ExecError::NonTransactionalTarget { .. }
+            | ExecError::PartiallyApplied { .. } => RepairTier::NotRetryable,
             ExecError::Timeout { .. }
             | ExecError::Connection { .. }
             | ExecError::Config { .. }
@@ -195,7 +270,14 @@ impl ExecError {
             | ExecError::WorkerStopped { .. }
             | ExecError::AlreadyExists { .. }
             | ExecError::Io { .. }
-            | ExecError::Script { .. } => false,
+            | ExecError::Script { .. }
+            | ExecError::QualityCheckFailed { .. }
+            | ExecError::StalePreview { .. }
+            | ExecError::ReceiptMismatch { .. }
+            | ExecError::InvalidReceipt { .. }
+            | ExecError::AlreadyApplied { .. }
+            | ExecError::NonTransactionalTarget { .. }
+            | ExecError::PartiallyApplied { .. } => false,
         }
     }
 
@@ -215,6 +297,7 @@ impl ExecError {
                 DbErrorClass::PermissionDenied => "db_permission_denied",
                 DbErrorClass::Resource => "db_resource",
                 DbErrorClass::Transient => "db_transient",
+                DbErrorClass::Constraint => "db_constraint",
                 DbErrorClass::Other => "db_other",
             },
             ExecError::Timeout { .. } => "exec_timeout",
@@ -227,7 +310,23 @@ impl ExecError {
             ExecError::AlreadyExists { .. } => "exec_already_exists",
             ExecError::Io { .. } => "exec_io",
             ExecError::Script { .. } => "exec_script",
+            ExecError::QualityCheckFailed { .. } => "transform_quality_check_failed",
+            ExecError::StalePreview { .. } => "transform_stale_preview",
+            ExecError::ReceiptMismatch { .. } => "transform_receipt_mismatch",
+            ExecError::InvalidReceipt { .. } => "transform_invalid_receipt",
+            ExecError::AlreadyApplied { .. } => "transform_already_applied",
+            ExecError::NonTransactionalTarget { .. } => "transform_non_transactional_target",
+            ExecError::PartiallyApplied { .. } => "transform_partially_applied",
         }
+    }
+
+    /// Whether the caller must run a fresh preview before apply can succeed (the receipt is
+    /// stale, unreadable, or for something else).
+    pub fn needs_preview(&self) -> bool {
+        matches!(
+            self,
+            ExecError::StalePreview { .. } | ExecError::ReceiptMismatch { .. } | ExecError::InvalidReceipt { .. }
+        )
     }
 
     /// The engine's class for database errors; `None` for everything else.
@@ -304,6 +403,13 @@ mod tests {
         assert!(db(DbErrorClass::Transient).is_retryable());
         assert!(!db(DbErrorClass::Syntax).is_retryable());
         assert_eq!(ExecError::UnboundParameters { n_params: 1 }.repair_tier(), RepairTier::Small);
+        assert_eq!(db(DbErrorClass::Constraint).repair_tier(), RepairTier::Large);
+        let failed = ExecError::QualityCheckFailed { failed: Vec::new() };
+        assert_eq!(failed.repair_tier(), RepairTier::Large, "a failed quality check is a logic error");
+        assert!(!failed.is_retryable() && !failed.needs_preview());
+        let stale = ExecError::StalePreview { reason: StaleReason::SchemaChanged };
+        assert_eq!(stale.repair_tier(), RepairTier::NotRetryable);
+        assert!(stale.needs_preview());
     }
 
     #[test]
@@ -322,6 +428,7 @@ mod tests {
             DbErrorClass::PermissionDenied,
             DbErrorClass::Resource,
             DbErrorClass::Transient,
+            DbErrorClass::Constraint,
             DbErrorClass::Other,
         ] {
             assert!(seen.insert(db(class).code()));

@@ -20,7 +20,8 @@
 //! target's in a replace, applies the query denylist and guards inside every statement, and
 //! resolves each query against the catalog as the earlier steps leave it. Only this crate can
 //! make the resulting [`ValidatedTransform`], which carries the catalog version it was checked
-//! against.
+//! against. A spec also carries its quality [`Expectations`] (unique keys, columns not NULL, a
+//! row-count range), which `tandem-exec` checks on the sandboxed result.
 
 mod conformance;
 mod denylist;
@@ -47,7 +48,10 @@ pub use fix::{Edit, Fix, FixError, apply_fix, apply_fixes};
 pub use policy::{PlanFilter, Policy, Scope};
 pub use rules::{RuleRepair, repair_with_rules};
 pub use span::Span;
-pub use transform::{StepKind, TransformSpec, TransformStep, ValidatedTransform, WriteKind, validate_transform};
+pub use transform::{
+    Expectations, RowCountRange, StepKind, TransformSpec, TransformStep, ValidatedTransform, WriteKind,
+    validate_transform,
+};
 pub use validate::validate;
 pub use validated::ValidatedSql;
 pub use violation::{Rejection, Violation, ViolationCode};

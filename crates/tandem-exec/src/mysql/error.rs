@@ -37,6 +37,8 @@ fn classify(code: u16) -> Outcome {
         1792 | 1290 | 1036 => C::ReadOnly,
         1142 | 1143 | 1044 | 1227 | 1370 | 1449 => C::PermissionDenied,
         1205 | 1213 | 1412 => C::Transient,
+        // Duplicate key, NULL into NOT NULL, foreign keys, check constraints.
+        1062 | 1048 | 1451 | 1452 | 1216 | 1217 | 1557 | 1586 | 3819 | 4025 => C::Constraint,
         1040 | 1041 | 1037 | 1038 | 1114 | 1206 | 1135 | 1436 | 1104 => C::Resource,
         _ => C::Other,
     };
@@ -108,6 +110,7 @@ mod tests {
         assert_eq!(classify(1792), Outcome::Class(DbErrorClass::ReadOnly));
         assert_eq!(classify(1142), Outcome::Class(DbErrorClass::PermissionDenied));
         assert_eq!(classify(1213), Outcome::Class(DbErrorClass::Transient));
+        assert_eq!(classify(1062), Outcome::Class(DbErrorClass::Constraint));
         assert_eq!(classify(1041), Outcome::Class(DbErrorClass::Resource));
         assert_eq!(classify(9999), Outcome::Class(DbErrorClass::Other));
         assert_eq!(classify(3024), Outcome::Timeout);

@@ -4,6 +4,7 @@ mod decode;
 mod error;
 mod introspect;
 mod session;
+mod transform;
 
 use std::time::Duration;
 
@@ -12,6 +13,8 @@ use mysql_async::prelude::Queryable;
 use mysql_async::{Conn, Opts, OptsBuilder, Pool, PoolConstraints, PoolOpts};
 use tandem_core::{Catalog, Dialect};
 use tandem_sql::ValidatedSql;
+
+pub use self::transform::MysqlTransformer;
 
 use self::error::map_mysql;
 use self::session::Flavor;

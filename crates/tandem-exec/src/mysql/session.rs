@@ -21,7 +21,7 @@ pub(crate) enum Flavor {
 
 /// MySQL counts `max_execution_time` in milliseconds; MariaDB counts `max_statement_time`
 /// in seconds. Zero would mean "no limit", so the limit is at least one unit.
-fn time_limit_statement(flavor: Flavor, limit: Duration) -> String {
+pub(crate) fn time_limit_statement(flavor: Flavor, limit: Duration) -> String {
     match flavor {
         Flavor::Mysql => format!("SET SESSION max_execution_time = {}", limit.as_millis().clamp(1, u32::MAX.into())),
         Flavor::Mariadb => {
@@ -51,7 +51,7 @@ pub(crate) async fn run_guarded(
     Ok(rows)
 }
 
-async fn run_statement(
+pub(crate) async fn run_statement(
     connection: &mut Conn,
     sql: &str,
     params: Vec<mysql_async::Value>,

@@ -34,6 +34,8 @@ fn classify(sqlstate: &str, message: &str) -> Outcome {
         // transaction to read-write after its first query.
         "25006" | "25001" => C::ReadOnly,
         "40001" | "40P01" | "55P03" => C::Transient,
+        // integrity_constraint_violation: unique, not-null, foreign-key, check, exclusion.
+        _ if sqlstate.starts_with("23") => C::Constraint,
         _ if sqlstate.starts_with("08") || sqlstate.starts_with("28") => return Outcome::Connection,
         _ if sqlstate.starts_with("53") || sqlstate.starts_with("54") => C::Resource,
         _ if sqlstate.starts_with("22") || sqlstate.starts_with("21") => C::Data,
@@ -109,6 +111,7 @@ mod tests {
         assert_eq!(class("25006", ""), Outcome::Class(DbErrorClass::ReadOnly));
         assert_eq!(class("42501", ""), Outcome::Class(DbErrorClass::PermissionDenied));
         assert_eq!(class("40P01", ""), Outcome::Class(DbErrorClass::Transient));
+        assert_eq!(class("23505", ""), Outcome::Class(DbErrorClass::Constraint));
         assert_eq!(class("53200", ""), Outcome::Class(DbErrorClass::Resource));
         assert_eq!(class("XX000", ""), Outcome::Class(DbErrorClass::Other));
         assert_eq!(class("57014", ""), Outcome::Timeout);

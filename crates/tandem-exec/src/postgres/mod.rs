@@ -4,6 +4,7 @@ mod decode;
 mod error;
 mod introspect;
 mod session;
+mod transform;
 
 use std::time::Duration;
 
@@ -12,6 +13,8 @@ use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod, R
 use tandem_core::{Catalog, Dialect};
 use tandem_sql::ValidatedSql;
 use tokio_postgres::{CancelToken, NoTls};
+
+pub use self::transform::PostgresTransformer;
 
 use self::session::Settings;
 use crate::executor::check_dialect;

@@ -33,10 +33,20 @@ pub(crate) async fn begin<'c>(
     settings: &Settings,
     limit: Duration,
 ) -> Result<Transaction<'c>, ExecError> {
+    begin_guarded(client, settings, limit, true).await
+}
+
+/// [`begin`], or a read-write transaction with the same guards for a transform.
+pub(crate) async fn begin_guarded<'c>(
+    client: &'c mut Client,
+    settings: &Settings,
+    limit: Duration,
+    read_only: bool,
+) -> Result<Transaction<'c>, ExecError> {
     let pg = |error| map_pg(error, limit, &settings.target);
     // `START TRANSACTION READ ONLY` is a constant the driver sends itself; model-written SQL
     // never goes through the simple protocol.
-    let transaction = client.build_transaction().read_only(true).start().await.map_err(pg)?;
+    let transaction = client.build_transaction().read_only(read_only).start().await.map_err(pg)?;
     let timeout_ms = limit.as_millis().clamp(1, i32::MAX as u128).to_string();
     // Synchronised scans start a sequential scan where a concurrent one is, which would make
     // `LIMIT`-bounded sampling return different rows from run to run.

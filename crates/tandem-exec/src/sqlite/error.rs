@@ -59,6 +59,7 @@ pub(crate) fn map_sqlite(error: rusqlite::Error, interruption: Interruption) -> 
         ErrorCode::ReadOnly => DbErrorClass::ReadOnly,
         ErrorCode::TypeMismatch => DbErrorClass::TypeMismatch,
         ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked | ErrorCode::SchemaChanged => DbErrorClass::Transient,
+        ErrorCode::ConstraintViolation => DbErrorClass::Constraint,
         ErrorCode::OutOfMemory | ErrorCode::DiskFull | ErrorCode::TooBig => DbErrorClass::Resource,
         _ => DbErrorClass::Other,
     };
@@ -114,6 +115,7 @@ mod tests {
         assert_eq!(class(rusqlite::ffi::SQLITE_READONLY), Some(DbErrorClass::ReadOnly));
         assert_eq!(class(rusqlite::ffi::SQLITE_AUTH), Some(DbErrorClass::PermissionDenied));
         assert_eq!(class(rusqlite::ffi::SQLITE_BUSY), Some(DbErrorClass::Transient));
+        assert_eq!(class(rusqlite::ffi::SQLITE_CONSTRAINT), Some(DbErrorClass::Constraint));
         assert_eq!(class(rusqlite::ffi::SQLITE_NOMEM), Some(DbErrorClass::Resource));
         assert_eq!(class(rusqlite::ffi::SQLITE_MISMATCH), Some(DbErrorClass::TypeMismatch));
         assert_eq!(class(rusqlite::ffi::SQLITE_ERROR), Some(DbErrorClass::Semantic));

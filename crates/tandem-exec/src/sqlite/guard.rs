@@ -18,7 +18,7 @@ use crate::{ColumnMeta, ExecError, Limits, Rows, Value};
 
 /// How many virtual-machine instructions run between two checks of the deadline and of the
 /// caller's cancellation; small enough that a stop lands within milliseconds.
-const PROGRESS_OPS: i32 = 1_000;
+pub(crate) const PROGRESS_OPS: i32 = 1_000;
 
 /// The largest string or blob a statement may build. SQLite's default (1 GB) would let
 /// `randomblob` or `replace` exhaust memory long before a row cap applies.
@@ -27,12 +27,12 @@ const MAX_VALUE_BYTES: i32 = 32 << 20;
 /// Schema-reading pragmas the authorizer allows (as table-valued functions or statements,
 /// with an argument naming a table or index). Every other pragma, and any pragma assignment,
 /// is refused.
-const READ_PRAGMAS: &[&str] =
+pub(crate) const READ_PRAGMAS: &[&str] =
     &["table_info", "table_xinfo", "table_list", "index_list", "index_info", "index_xinfo", "foreign_key_list"];
 
 /// Functions refused even though the validator already denies them: they reach outside the
 /// database or reconfigure it.
-const DENIED_FUNCTIONS: &[&str] = &["load_extension", "fts3_tokenizer", "readfile", "writefile", "edit"];
+pub(crate) const DENIED_FUNCTIONS: &[&str] = &["load_extension", "fts3_tokenizer", "readfile", "writefile", "edit"];
 
 /// Opens `path` read-only with every sandbox guard installed except the per-statement
 /// progress handler.
@@ -45,14 +45,7 @@ pub(crate) fn open_read_only(path: &Path) -> Result<Connection, ExecError> {
         source: Box::new(source),
     })?;
     let setup = || -> rusqlite::Result<()> {
-        // Defensive mode refuses the features that can corrupt a file even when a write
-        // slips through; untrusted schema stops views and triggers from calling functions
-        // with side effects; the FTS3 tokenizer function can load arbitrary code.
-        connection.set_db_config(DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)?;
-        connection.set_db_config(DbConfig::SQLITE_DBCONFIG_TRUSTED_SCHEMA, false)?;
-        connection.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER, false)?;
-        connection.set_limit(Limit::SQLITE_LIMIT_ATTACHED, 0)?;
-        connection.set_limit(Limit::SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)?;
+        harden(&connection)?;
         // Belt and braces under the read-only open: query_only refuses writes even to the
         // temp schema. Set before the authorizer, which refuses pragma assignments.
         connection.pragma_update(None, "query_only", true)?;
@@ -65,6 +58,19 @@ pub(crate) fn open_read_only(path: &Path) -> Result<Connection, ExecError> {
     })?;
     connection.authorizer(Some(authorize));
     Ok(connection)
+}
+
+/// The guards every sandboxed connection gets, read-only or a transform's: defensive mode
+/// refuses the features that can corrupt a file even when a write slips through; untrusted
+/// schema stops views and triggers from calling functions with side effects; the FTS3
+/// tokenizer function can load arbitrary code; no database can be attached; values are capped.
+pub(crate) fn harden(connection: &Connection) -> rusqlite::Result<()> {
+    connection.set_db_config(DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)?;
+    connection.set_db_config(DbConfig::SQLITE_DBCONFIG_TRUSTED_SCHEMA, false)?;
+    connection.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER, false)?;
+    connection.set_limit(Limit::SQLITE_LIMIT_ATTACHED, 0)?;
+    connection.set_limit(Limit::SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)?;
+    Ok(())
 }
 
 /// Allows reads only: `SELECT`, reading columns, recursive CTEs, ordinary functions and the
@@ -168,7 +174,7 @@ fn run_statement(connection: &Connection, sql: &str, limits: &Limits) -> Result<
     Ok(collector.finish(columns))
 }
 
-fn storage_class(value: ValueRef<'_>) -> Option<&'static str> {
+pub(crate) fn storage_class(value: ValueRef<'_>) -> Option<&'static str> {
     match value {
         ValueRef::Null => None,
         ValueRef::Integer(_) => Some("INTEGER"),
@@ -178,7 +184,7 @@ fn storage_class(value: ValueRef<'_>) -> Option<&'static str> {
     }
 }
 
-fn to_value(value: ValueRef<'_>) -> Value {
+pub(crate) fn to_value(value: ValueRef<'_>) -> Value {
     match value {
         ValueRef::Null => Value::Null,
         ValueRef::Integer(i) => Value::Int(i),

@@ -5,7 +5,9 @@ mod create;
 mod error;
 mod guard;
 mod introspect;
+mod transform;
 mod worker;
+mod write_guard;
 
 use std::path::Path;
 
@@ -14,6 +16,7 @@ use tandem_core::{Catalog, Dialect};
 use tandem_sql::ValidatedSql;
 
 pub use create::create_sqlite_from_script;
+pub use transform::SqliteTransformer;
 
 use crate::executor::check_dialect;
 use crate::rows::deadline_after;

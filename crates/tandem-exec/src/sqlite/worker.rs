@@ -70,7 +70,7 @@ impl Workers {
 }
 
 /// Raises the cancellation flag when the awaiting future goes away (completed or dropped).
-struct RaiseOnDrop(Arc<AtomicBool>);
+pub(crate) struct RaiseOnDrop(pub(crate) Arc<AtomicBool>);
 
 impl Drop for RaiseOnDrop {
     fn drop(&mut self) {
@@ -89,7 +89,7 @@ fn serve(connection: &Connection, queue: &Mutex<Receiver<Job>>) {
     }
 }
 
-fn panicked() -> ExecError {
+pub(crate) fn panicked() -> ExecError {
     ExecError::Database {
         dialect: Dialect::Sqlite,
         class: DbErrorClass::Other,

@@ -9,6 +9,7 @@
 //! earlier steps leave it. Statements are normalised by printing the checked syntax tree, and
 //! no row cap is added: a transform means all of its rows.
 
+mod expect;
 mod names;
 mod shape;
 mod spec;
@@ -27,6 +28,7 @@ use crate::{conformance, guard, mapping, normalise, prescan, resolve, types};
 use names::{find, same_table};
 use step::{Context, Step};
 
+pub use expect::{Expectations, RowCountRange};
 pub use spec::{TransformSpec, WriteKind};
 pub use step::StepKind;
 pub use validated::{TransformStep, ValidatedTransform};

@@ -3,6 +3,7 @@
 
 use tandem_core::{Catalog, Dialect, TableKind, TableName};
 
+use super::expect::Expectations;
 use super::names::{find, same_table, skeleton};
 use crate::suggest::close_matches;
 use crate::violation::{Violation, ViolationCode};
@@ -62,13 +63,21 @@ pub struct TransformSpec {
     /// The tables the transform reads. Reading another catalog table is a plan-conformance
     /// warning; writing any of these is refused.
     pub sources: Vec<TableName>,
+    /// What the target must look like afterwards; checked in the sandbox before apply.
+    pub expect: Expectations,
 }
 
 impl TransformSpec {
     /// A transform writing the table `target` (new for create-as-select, existing otherwise).
     pub fn new(target: TableName, write: WriteKind, sources: Vec<TableName>) -> Self {
         let target_exists = matches!(write, WriteKind::InsertSelect | WriteKind::Upsert { .. });
-        Self { target, target_kind: TableKind::Table, target_exists, write, sources }
+        Self { target, target_kind: TableKind::Table, target_exists, write, sources, expect: Expectations::default() }
+    }
+
+    /// Sets the quality expectations.
+    pub fn expecting(mut self, expect: Expectations) -> Self {
+        self.expect = expect;
+        self
     }
 
     /// The target is a view.
@@ -171,6 +180,7 @@ pub(crate) fn check(spec: &TransformSpec, catalog: &Catalog, dialect: Dialect) -
             }
         }
     }
+    violations.extend(super::expect::check(spec, catalog, dialect));
     let look = skeleton(&target.name);
     for table in &catalog.tables {
         let same_schema = match (&table.name.schema, &target.schema) {
