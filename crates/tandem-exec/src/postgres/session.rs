@@ -91,7 +91,7 @@ pub(crate) async fn run_guarded(
 /// The statement timeout can fire between two protocol messages (after `Bind` is complete,
 /// before `Execute`), and the driver does not pass that error on; the next message then fails
 /// with `in_failed_sql_transaction` (25P02). Past the time limit, that is the timeout.
-fn timed_out_between_messages(error: ExecError, elapsed: Duration, limit: Duration) -> ExecError {
+pub(crate) fn timed_out_between_messages(error: ExecError, elapsed: Duration, limit: Duration) -> ExecError {
     match &error {
         ExecError::Database { code, .. } if code == "25P02" && elapsed >= limit => {
             ExecError::Timeout { dialect: tandem_core::Dialect::Postgres, limit }

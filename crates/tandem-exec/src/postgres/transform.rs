@@ -11,7 +11,7 @@ use tokio_postgres::types::ToSql;
 
 use super::decode::decode_row;
 use super::error::map_pg;
-use super::session::{Settings, begin_guarded};
+use super::session::{Settings, begin_guarded, timed_out_between_messages};
 use super::{PostgresConfig, PostgresExecutor, settle};
 use crate::rows::{Collector, cell_text};
 use crate::sampling::quote_table;
@@ -167,6 +167,33 @@ impl PgSession<'_> {
         Ok(statement)
     }
 
+    async fn write(&self, sql: &str, params: &[Param]) -> Result<u64, ExecError> {
+        let statement = self.prepared(sql, params.len()).await?;
+        let values = bind(params);
+        let refs: Vec<&(dyn ToSql + Sync)> = values.iter().map(|v| v.as_ref() as &(dyn ToSql + Sync)).collect();
+        self.transaction.execute(&statement, &refs).await.map_err(|e| self.map(e))
+    }
+
+    async fn read(&self, sql: &str, params: &[Param], limits: &Limits) -> Result<Rows, ExecError> {
+        let statement = self.prepared(sql, params.len()).await?;
+        let columns: Vec<ColumnMeta> = statement
+            .columns()
+            .iter()
+            .map(|c| ColumnMeta { name: c.name().to_owned(), type_name: c.type_().name().to_owned() })
+            .collect();
+        let values = bind(params);
+        let refs: Vec<&(dyn ToSql + Sync)> = values.iter().map(|v| v.as_ref() as &(dyn ToSql + Sync)).collect();
+        // Crate-written queries carry their own LIMIT, so reading them whole is bounded.
+        let rows = self.transaction.query(&statement, &refs).await.map_err(|e| self.map(e))?;
+        let mut collector = Collector::new(*limits);
+        for row in &rows {
+            if !collector.push(decode_row(row)) {
+                break;
+            }
+        }
+        Ok(collector.finish(columns))
+    }
+
     /// A query whose rows are not wanted (`SELECT pg_advisory_xact_lock(…)`).
     async fn execute_returning_nothing(&self, sql: &str, params: &[Param]) -> Result<(), ExecError> {
         let statement = self.prepared(sql, params.len()).await?;
@@ -197,30 +224,17 @@ impl Session for PgSession<'_> {
     }
 
     async fn execute(&mut self, sql: &str, params: &[Param]) -> Result<u64, ExecError> {
-        let statement = self.prepared(sql, params.len()).await?;
-        let values = bind(params);
-        let refs: Vec<&(dyn ToSql + Sync)> = values.iter().map(|v| v.as_ref() as &(dyn ToSql + Sync)).collect();
-        self.transaction.execute(&statement, &refs).await.map_err(|e| self.map(e))
+        let started = std::time::Instant::now();
+        self.write(sql, params)
+            .await
+            .map_err(|error| timed_out_between_messages(error, started.elapsed(), self.timeout))
     }
 
     async fn query(&mut self, sql: &str, params: &[Param], limits: &Limits) -> Result<Rows, ExecError> {
-        let statement = self.prepared(sql, params.len()).await?;
-        let columns: Vec<ColumnMeta> = statement
-            .columns()
-            .iter()
-            .map(|c| ColumnMeta { name: c.name().to_owned(), type_name: c.type_().name().to_owned() })
-            .collect();
-        let values = bind(params);
-        let refs: Vec<&(dyn ToSql + Sync)> = values.iter().map(|v| v.as_ref() as &(dyn ToSql + Sync)).collect();
-        // Crate-written queries carry their own LIMIT, so reading them whole is bounded.
-        let rows = self.transaction.query(&statement, &refs).await.map_err(|e| self.map(e))?;
-        let mut collector = Collector::new(*limits);
-        for row in &rows {
-            if !collector.push(decode_row(row)) {
-                break;
-            }
-        }
-        Ok(collector.finish(columns))
+        let started = std::time::Instant::now();
+        self.read(sql, params, limits)
+            .await
+            .map_err(|error| timed_out_between_messages(error, started.elapsed(), self.timeout))
     }
 
     async fn describe(&mut self, table: &TableName) -> Result<Vec<String>, ExecError> {

@@ -382,6 +382,99 @@ pub async fn crash_between_preview_and_apply(engine: &dyn Engine) {
     assert_eq!(state(engine).await, moved);
 }
 
+/// A replace (DROP and CREATE of an existing table) and a new view: DDL that MySQL previews on
+/// temporary tables and applies outside one transaction.
+pub async fn replace_and_view(engine: &dyn Engine) {
+    let catalog = engine.catalog().await;
+    let (summary, orders) = (sql_name(engine, "summary"), sql_name(engine, "orders"));
+    let spec = TransformSpec::new(engine.table("summary"), WriteKind::Replace, sources(engine))
+        .exists(true)
+        .expecting(Expectations::default().unique(["day"]).rows(Some(4), Some(4)));
+    let sql = format!(
+        "DROP TABLE {summary}; CREATE TABLE {summary} AS SELECT day, SUM(amount) AS total FROM {orders} GROUP BY day"
+    );
+    let replace = valid(engine, &sql, &spec, &catalog);
+    let view_spec = TransformSpec::new(engine.table("v_daily"), WriteKind::CreateAsSelect, sources(engine))
+        .view()
+        .expecting(Expectations::default().rows(Some(4), Some(4)).not_null(["total"]));
+    let sql = format!(
+        "CREATE VIEW {} AS SELECT day, SUM(amount) AS total FROM {orders} GROUP BY day",
+        sql_name(engine, "v_daily")
+    );
+    let view = valid(engine, &sql, &view_spec, &catalog);
+    let transformer = engine.transformer(engine.options()).await;
+    let before = state(engine).await;
+    let replaced = transformer.preview(&replace).await.unwrap();
+    let viewed = transformer.preview(&view).await.unwrap();
+    assert_eq!(state(engine).await, before, "{}: a preview changed the database", engine.dialect());
+    for preview in [&replaced, &viewed] {
+        assert_eq!(preview.method, method(engine, true));
+        assert_eq!(preview.target_rows, 4, "{preview:?}");
+        assert!(preview.passed(), "{:?}", preview.checks);
+    }
+    transformer.apply(&replace, &replaced.receipt, &request(&catalog)).await.unwrap();
+    let summary_rows = engine.snapshot().await.into_iter().find(|(t, _)| t == "summary").unwrap().1;
+    assert_eq!(summary_rows.len(), 4, "{summary_rows:?}");
+    // The replace changed the catalog (summary lost its key), so the view's receipt is stale
+    // against the new catalog and must be previewed again.
+    let catalog = engine.catalog().await;
+    let stale = transformer.apply(&view, &viewed.receipt, &request(&catalog)).await.unwrap_err();
+    assert!(stale.needs_preview(), "{stale:?}");
+    let view = valid(engine, &view.statements().collect::<Vec<_>>().join(";\n"), &view_spec, &catalog);
+    let viewed = transformer.preview(&view).await.unwrap();
+    let record = transformer.apply(&view, &viewed.receipt, &request(&catalog)).await.unwrap();
+    assert_eq!(record.status, AuditStatus::Applied);
+    let v_daily = engine.snapshot().await.into_iter().find(|(t, _)| t == "v_daily").unwrap().1;
+    assert_eq!(v_daily.len(), 4);
+    assert_eq!(audit_rows(engine).await.len(), 2);
+}
+
+/// A statement past its time limit stops, as a typed timeout, and leaves nothing behind.
+pub async fn statement_time_limit(engine: &dyn Engine) {
+    let catalog = engine.catalog().await;
+    let spec = TransformSpec::new(engine.table("slow"), WriteKind::CreateAsSelect, sources(engine));
+    let sql = format!(
+        "CREATE TABLE {} AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000) \
+         SELECT COUNT(*) AS c FROM n a, n b, n c",
+        sql_name(engine, "slow")
+    );
+    let transform = valid(engine, &sql, &spec, &catalog);
+    let options = TransformOptions { timeout: std::time::Duration::from_millis(300), ..engine.options() };
+    let transformer = engine.transformer(options).await;
+    let before = state(engine).await;
+    let started = std::time::Instant::now();
+    let error = transformer.preview(&transform).await.unwrap_err();
+    assert!(matches!(error, ExecError::Timeout { .. }), "{}: {error:?}", engine.dialect());
+    assert!(started.elapsed() < std::time::Duration::from_secs(5), "{:?}", started.elapsed());
+    assert_eq!(error.repair_tier(), RepairTier::NotRetryable);
+    assert_eq!(state(engine).await, before);
+}
+
+/// Two appliers racing with one receipt (two processes, say): exactly one applies.
+pub async fn concurrent_applies_apply_once(engine: &dyn Engine) {
+    let catalog = engine.catalog().await;
+    let spec = TransformSpec::new(engine.table("summary"), WriteKind::InsertSelect, sources(engine));
+    let sql = format!(
+        "INSERT INTO {} (day, total) SELECT day, SUM(amount) FROM {} WHERE day > 2 GROUP BY day",
+        sql_name(engine, "summary"),
+        sql_name(engine, "orders")
+    );
+    let transform = valid(engine, &sql, &spec, &catalog);
+    let (first, second) = (engine.transformer(engine.options()).await, engine.transformer(engine.options()).await);
+    let preview = first.preview(&transform).await.unwrap();
+    let request = request(&catalog);
+    let (a, b) = tokio::join!(
+        first.apply(&transform, &preview.receipt, &request),
+        second.apply(&transform, &preview.receipt, &request)
+    );
+    let outcomes = [a.map(|_| ()), b.map(|_| ())];
+    assert_eq!(outcomes.iter().filter(|o| o.is_ok()).count(), 1, "{outcomes:?}");
+    assert!(outcomes.iter().any(|o| matches!(o, Err(ExecError::AlreadyApplied { .. }))), "{outcomes:?}");
+    let summary = engine.snapshot().await.into_iter().find(|(t, _)| t == "summary").unwrap().1;
+    assert_eq!(summary.len(), 4, "applied once: {summary:?}");
+    assert_eq!(audit_rows(engine).await.len(), 1);
+}
+
 /// Export checks the receipt like apply and renders one transaction with the audit insert.
 pub async fn export(engine: &dyn Engine) -> Option<(ValidatedTransform, String)> {
     let catalog = engine.catalog().await;
@@ -451,6 +544,26 @@ macro_rules! transform_scenarios {
         async fn crash_between_preview_and_apply() {
             let Some(db) = <$fixture>::create().await else { return };
             super::crash_between_preview_and_apply(&db).await;
+            db.drop().await;
+        }
+        #[tokio::test]
+        async fn replace_and_view() {
+            let Some(db) = <$fixture>::create().await else { return };
+            super::replace_and_view(&db).await;
+            db.drop().await;
+        }
+
+        #[tokio::test]
+        async fn statement_time_limit() {
+            let Some(db) = <$fixture>::create().await else { return };
+            super::statement_time_limit(&db).await;
+            db.drop().await;
+        }
+
+        #[tokio::test]
+        async fn concurrent_applies_apply_once() {
+            let Some(db) = <$fixture>::create().await else { return };
+            super::concurrent_applies_apply_once(&db).await;
             db.drop().await;
         }
     };

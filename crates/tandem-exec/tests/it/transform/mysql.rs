@@ -93,3 +93,24 @@ impl Engine for MyDatabase {
 }
 
 crate::transform_scenarios!(MyDatabase);
+
+/// A MyISAM target cannot roll a preview back, so tandem refuses to preview on it.
+#[tokio::test]
+async fn non_transactional_targets_are_refused() {
+    let Some(db) = MyDatabase::create().await else { return };
+    db.admin(&format!("CREATE TABLE {}.flat (day INT PRIMARY KEY, total INT) ENGINE=MyISAM", db.name)).await;
+    let catalog = db.catalog().await;
+    let spec =
+        tandem_sql::TransformSpec::new(db.table("flat"), tandem_sql::WriteKind::InsertSelect, vec![db.table("orders")]);
+    let sql =
+        format!("INSERT INTO {0}.flat (day, total) SELECT day, SUM(amount) FROM {0}.orders GROUP BY day", db.name);
+    let transform =
+        tandem_sql::validate_transform(&sql, &spec, &tandem_sql::Policy::new(Dialect::Mysql), &catalog).unwrap();
+    let before = db.snapshot().await;
+    let transformer = db.transformer(db.options()).await;
+    let error = transformer.preview(&transform).await.unwrap_err();
+    assert_eq!(error.code(), "transform_non_transactional_target", "{error:?}");
+    assert!(error.to_string().contains("MyISAM"), "{error}");
+    assert_eq!(db.snapshot().await, before);
+    db.drop().await;
+}
