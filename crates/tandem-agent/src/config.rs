@@ -32,6 +32,7 @@ pub enum Routing {
 
 /// Attempts per repair tier for one question. Tier 0 counts rule passes that applied fixes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RepairBudgets {
     pub rules: u32,
     pub small: u32,
@@ -45,7 +46,7 @@ impl Default for RepairBudgets {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct AgentConfig {
     pub confirm: ConfirmPolicy,
     pub routing: Routing,

@@ -28,6 +28,9 @@ pub enum AgentError {
     /// A plan edit would break the plan.
     #[error("plan edit {index} was rejected: {reason}")]
     InvalidEdit { index: usize, reason: EditRejection },
+    /// A stored plan no longer fits the catalog, which changed since it was made.
+    #[error("the catalog changed and the stored plan no longer fits it: {reason}")]
+    StalePlan { reason: EditRejection },
     /// The plan needs a person's approval before any large-model call.
     #[error("the plan awaits confirmation")]
     ConfirmationRequired,
@@ -52,6 +55,26 @@ pub enum AgentError {
     /// Every repair tier spent its attempts; the last failure is attached.
     #[error("repair budgets exhausted after {n_attempts} attempts; last failure ({tier:?}): {last_failure}")]
     RepairBudgetExhausted { n_attempts: u32, tier: RepairTier, last_failure: String },
+}
+
+impl AgentError {
+    /// A stable machine code for UIs and API clients.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AgentError::EmptyQuestion => "empty_question",
+            AgentError::Model { .. } => "model_failed",
+            AgentError::UnreadablePlan { .. } => "unreadable_plan",
+            AgentError::PlanHasNoTables => "plan_has_no_tables",
+            AgentError::InvalidEdit { .. } => "invalid_edit",
+            AgentError::StalePlan { .. } => "stale_plan",
+            AgentError::ConfirmationRequired => "confirmation_required",
+            AgentError::Cancelled => "cancelled",
+            AgentError::InvalidTransition { .. } => "invalid_transition",
+            AgentError::NotRetryable { .. } => "not_retryable",
+            AgentError::DeadlineExceeded { .. } => "deadline_exceeded",
+            AgentError::RepairBudgetExhausted { .. } => "repair_budget_exhausted",
+        }
+    }
 }
 
 /// The model tiers, for errors and the ledger.

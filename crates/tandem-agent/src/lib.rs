@@ -45,6 +45,7 @@ mod config;
 mod edit;
 mod error;
 mod events;
+mod ground;
 mod ledger;
 mod pipeline;
 mod plan;
@@ -52,6 +53,7 @@ mod planner;
 pub mod prompt;
 mod repair;
 mod reply;
+pub mod session;
 mod stage;
 
 pub use baseline::{Baseline, BaselineAnswer};
@@ -60,6 +62,7 @@ pub use config::{AgentConfig, ConfirmPolicy, RepairBudgets, Routing};
 pub use events::{Event, EventSink};
 pub use ledger::{Ledger, Prices, TierLedger};
 pub use pipeline::{Answer, ConfirmedQuestion, Decision, Deps, MoreSchema, Outcome, Pipeline, PlannedQuestion};
+pub use session::{SessionError, SessionEvent, SessionId, SessionStore, Sessions, TurnRecord, TurnStatus};
 
 pub use check::{check_plan, resolve_table};
 pub use edit::{PlanEdit, apply_edits};

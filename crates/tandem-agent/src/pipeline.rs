@@ -15,13 +15,14 @@ use tandem_retrieval::{SchemaIndex, SchemaSlice};
 use tandem_sql::{PlanFilter, Policy, Scope};
 
 use crate::cache::PlanCache;
+use crate::check::recheck_plan;
 use crate::config::{AgentConfig, ConfirmPolicy, Routing};
 use crate::edit::{PlanEdit, apply_edits};
 use crate::error::AgentError;
 use crate::events::{Event, EventSink};
 use crate::ledger::Ledger;
 use crate::plan::{Complexity, FilterOp, Plan, PlanHash};
-use crate::planner::{PlannerSettings, write_plan};
+use crate::planner::{EarlierTurn, PlannerSettings, write_plan};
 use crate::prompt::{Conversation, counterfactual_full_schema_request, scope_tables};
 use crate::repair::{FirstSql, Run, RunOutcome};
 use crate::stage::Stage;
@@ -38,7 +39,9 @@ pub struct Deps {
     pub cache: Arc<PlanCache>,
 }
 
-#[derive(Debug)]
+/// Cheap to clone: the capabilities are shared, so a server clones one per session to give it
+/// its own event sink.
+#[derive(Debug, Clone)]
 pub struct Pipeline {
     deps: Deps,
     config: AgentConfig,
@@ -72,6 +75,10 @@ impl PlannedQuestion {
     }
     pub fn ledger(&self) -> &Ledger {
         &self.ledger
+    }
+    /// The stages passed so far.
+    pub fn trace(&self) -> &[Stage] {
+        &self.trace
     }
     /// The catalog version the plan was checked against, for sessions that outlive a refresh.
     pub fn catalog_version(&self) -> CatalogVersion {
@@ -154,22 +161,45 @@ impl Pipeline {
     /// Retrieves the slice and asks the small model for a plan; then the confirm gate decides
     /// whether a person must look at it. Never calls the large model.
     pub async fn plan(&self, question: &str) -> Result<PlannedQuestion, AgentError> {
+        self.plan_turn(question, None).await
+    }
+
+    /// Plans a question that follows up on an earlier one ("and only for 2014?"): the small
+    /// model sees the earlier question and plan and edits it, and retrieval also looks for the
+    /// earlier plan's tables. Never calls the large model.
+    pub async fn plan_follow_up(
+        &self,
+        question: &str,
+        earlier_question: &str,
+        earlier_plan: &Plan,
+    ) -> Result<PlannedQuestion, AgentError> {
+        self.plan_turn(question, Some(EarlierTurn { question: earlier_question, plan: earlier_plan })).await
+    }
+
+    async fn plan_turn(&self, question: &str, earlier: Option<EarlierTurn<'_>>) -> Result<PlannedQuestion, AgentError> {
         if question.trim().is_empty() {
             return Err(AgentError::EmptyQuestion);
         }
         let started = Instant::now();
         self.events.send(Event::StageStarted { stage: Stage::Planned });
-        let slice = self.deps.index.retrieve(question, self.config.slice_budget_tokens);
+        let query = match earlier {
+            Some(earlier) => format!("{question} {}", earlier.plan.tables.join(" ")),
+            None => question.to_owned(),
+        };
+        let slice = self.deps.index.retrieve(&query, self.config.slice_budget_tokens);
         let mut ledger = Ledger::default();
         let settings = PlannerSettings {
             max_tokens: self.config.plan_max_tokens,
             n_attempts: self.config.plan_attempts,
             prices: &self.config.small_prices,
         };
-        let planning = write_plan(self.deps.small.as_ref(), question, &slice, self.catalog(), settings, &mut ledger);
-        let plan = tokio::time::timeout(self.config.deadline(), planning).await.map_err(|_| {
+        let planning =
+            write_plan(self.deps.small.as_ref(), question, earlier, &slice, self.catalog(), settings, &mut ledger);
+        let mut plan = tokio::time::timeout(self.config.deadline(), planning).await.map_err(|_| {
             AgentError::DeadlineExceeded { stage: Stage::Planned, deadline_ms: self.config.deadline_ms }
         })??;
+        let earlier_question = earlier.map_or("", |e| e.question);
+        crate::ground::drop_invented_numbers(&mut plan, &[question, earlier_question]);
         ledger.wall_ms += started.elapsed().as_secs_f64() * 1_000.0;
         self.events.send(Event::StageFinished { stage: Stage::Planned, elapsed_ms: ledger.wall_ms });
         let planned = PlannedQuestion {
@@ -347,6 +377,57 @@ impl Pipeline {
             }
         }
         MoreSchema { requested, reason, planned: gated }
+    }
+}
+
+/// A stored question brought back into a pipeline, e.g. after a restart.
+#[derive(Debug)]
+pub(crate) enum Restored {
+    Confirmed(ConfirmedQuestion),
+    AwaitingConfirmation(PlannedQuestion),
+}
+
+impl Pipeline {
+    /// Rebuilds a question from its stored plan without calling a model. On the catalog it was
+    /// made for, a confirmed plan stays confirmed. On a changed catalog the plan is checked
+    /// again ([`AgentError::StalePlan`] when it no longer fits) and, unless the policy is
+    /// `never`, goes back to a person: they approved it against a catalog that is gone.
+    pub(crate) fn restore(
+        &self,
+        question: &str,
+        mut plan: Plan,
+        ledger: Ledger,
+        mut trace: Vec<Stage>,
+        confirmed: bool,
+        stored_catalog_version: &str,
+    ) -> Result<Restored, AgentError> {
+        let version = self.deps.index.version();
+        let same_catalog = version.to_string() == stored_catalog_version;
+        if !same_catalog {
+            plan = recheck_plan(plan, self.catalog()).map_err(|reason| AgentError::StalePlan { reason })?;
+            plan.assumptions.push("the catalog changed since this plan was made; it was checked again".to_owned());
+        }
+        let query = format!("{question} {}", plan.tables.join(" "));
+        let slice = self.deps.index.retrieve(&query, self.config.slice_budget_tokens);
+        let stays_confirmed = confirmed && (same_catalog || self.config.confirm == ConfirmPolicy::Never);
+        let stage = if stays_confirmed { Stage::Confirmed } else { Stage::AwaitingConfirmation };
+        if trace.last() != Some(&stage) {
+            trace.push(stage);
+        }
+        let planned = PlannedQuestion {
+            question: question.trim().to_owned(),
+            plan,
+            slice,
+            stage,
+            trace,
+            ledger,
+            catalog_version: version,
+        };
+        Ok(if stays_confirmed {
+            Restored::Confirmed(ConfirmedQuestion(planned))
+        } else {
+            Restored::AwaitingConfirmation(planned)
+        })
     }
 }
 

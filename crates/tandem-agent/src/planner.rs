@@ -25,17 +25,35 @@ pub(crate) struct PlannerSettings<'a> {
     pub prices: &'a Prices,
 }
 
-/// Asks the small model for a plan and checks it.
+/// The turn a follow-up question builds on.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct EarlierTurn<'a> {
+    pub question: &'a str,
+    pub plan: &'a Plan,
+}
+
+/// Asks the small model for a plan and checks it. A follow-up question sees the earlier
+/// question and plan, so "only those in 2014" edits the earlier plan instead of starting over.
 pub(crate) async fn write_plan(
     small: &dyn ChatModel,
     question: &str,
+    earlier: Option<EarlierTurn<'_>>,
     slice: &SchemaSlice,
     catalog: &Catalog,
     settings: PlannerSettings<'_>,
     ledger: &mut Ledger,
 ) -> Result<Plan, AgentError> {
-    let mut messages =
-        vec![Message::system(SYSTEM), Message::user(format!("Schema:\n{}\nQuestion: {}", slice.text, question.trim()))];
+    let mut user = format!("Schema:\n{}\n", slice.text);
+    if let Some(earlier) = earlier {
+        let plan = serde_json::to_string(earlier.plan).unwrap_or_default();
+        user.push_str(&format!(
+            "Earlier question: {}\nEarlier plan: {plan}\nThe question below follows up on the earlier one: \
+             start from the earlier plan and change only what the question asks.\n",
+            earlier.question.trim()
+        ));
+    }
+    user.push_str(&format!("Question: {}", question.trim()));
+    let mut messages = vec![Message::system(SYSTEM), Message::user(user)];
     let mut last_problem = String::from("no attempt was made");
     for _ in 0..settings.n_attempts.max(1) {
         let request = ChatRequest::new(messages.clone())

@@ -20,11 +20,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Ask a question in plain language.
-    Ask {
-        /// The question.
-        question: String,
-    },
+    /// Ask a question in plain language: review the plan, then get SQL, rows and the ledger.
+    Ask(crate::commands::ask::AskArgs),
     /// Manage the built-in local models.
     Models {
         #[command(subcommand)]

@@ -7,6 +7,7 @@ mod database;
 mod demo_db;
 mod models;
 mod output;
+mod render;
 mod wiring;
 
 use std::process::ExitCode;

@@ -15,14 +15,20 @@ pub fn progress(text: impl std::fmt::Display) {
     eprintln!("· {text}");
 }
 
-/// Streams model output as it arrives.
-#[expect(clippy::print_stdout, reason = "streamed model output")]
-pub fn stream(piece: &str) {
-    print!("{piece}");
-    let _ = std::io::stdout().flush();
-}
-
 /// Prints a value as the single JSON line that `--json` promises.
 pub fn json_line(value: &serde_json::Value) {
     line(value);
+}
+
+/// Prints several lines of progress (a plan, a help text) to standard error as they are.
+#[expect(clippy::print_stderr, reason = "what a person reviews at the terminal")]
+pub fn progress_block(text: &str) {
+    eprintln!("{}", text.trim_end());
+}
+
+/// Asks on standard error, leaving the cursor after the question.
+#[expect(clippy::print_stderr, reason = "the review prompt")]
+pub fn prompt(text: &str) {
+    eprint!("{text}");
+    let _ = std::io::stderr().flush();
 }

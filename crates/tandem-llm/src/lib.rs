@@ -13,6 +13,7 @@ mod error;
 mod json;
 mod message;
 mod model;
+pub mod task;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 

@@ -197,6 +197,7 @@ async fn events_report_progress() {
             Event::SqlReady { .. } => "sql",
             Event::RepairStarted { .. } => "repair",
             Event::RowsReady { .. } => "rows",
+            Event::TurnStatus { .. } => "status",
         });
     }
     assert_eq!(kinds, ["started", "finished", "plan", "started", "sql", "rows"]);

@@ -5,3 +5,4 @@ mod baseline;
 mod fixture;
 mod flow;
 mod repair;
+mod session;

@@ -1,111 +1,226 @@
-//! `tandem ask`: until the full pipeline lands, a preview on a tiny built-in schema — the
-//! local large-tier model writes SQL under a JSON schema, the validator checks it, and the
-//! read-only SQLite sandbox runs it. Retrieval, planning and confirmation come with the
-//! pipeline.
+//! `tandem ask`: a question end to end in the terminal. The small model plans, the person
+//! reviews the plan (approve, edit, cancel) before any large-model token is spent, then the
+//! large model writes SQL that is validated and run read-only; the answer comes with the SQL,
+//! a table and the ledger. The question is a session turn, so `--session` asks a follow-up.
+
+use std::time::Duration;
 
 use anyhow::{Context as _, bail};
-use tandem_core::{Catalog, Column, Dialect, ForeignKey, Table, TableName};
-use tandem_llm::{ChatModel, ChatRequest, Message, extract_json};
-use tandem_sql::{Policy, validate};
+use indicatif::{ProgressBar, ProgressStyle};
+use tandem_agent::session::{SessionError, TurnRecord, TurnStatus};
+use tandem_agent::{Event, PlanEdit, SessionId, Sessions, Stage, apply_edits};
+use tokio::io::{AsyncBufReadExt as _, BufReader, Lines, Stdin};
 
+use crate::commands::ask_edit::{self, Reply};
 use crate::config::Config;
-use crate::output;
-use crate::wiring;
+use crate::{output, render, wiring};
 
-const SCHEMA_SQL: &str = "\
-CREATE TABLE singer (singer_id INTEGER PRIMARY KEY, name TEXT NOT NULL, country TEXT, age INTEGER);
-CREATE TABLE concert (concert_id INTEGER PRIMARY KEY, concert_name TEXT, year INTEGER, stadium TEXT);
-CREATE TABLE singer_in_concert (concert_id INTEGER REFERENCES concert(concert_id), singer_id INTEGER REFERENCES singer(singer_id), PRIMARY KEY (concert_id, singer_id));";
-
-const DATA_SQL: &[&str] = &[
-    "INSERT INTO singer VALUES (1, 'Joe Sharp', 'Netherlands', 52), (2, 'Timbaland', 'United States', 32), \
-     (3, 'Justin Brown', 'France', 29), (4, 'Rose White', 'France', 41), (5, 'John Nizinik', 'France', 43), \
-     (6, 'Tribal King', 'France', 25)",
-    "INSERT INTO concert VALUES (1, 'Auditions', 2014, 'Glebe Park'), (2, 'Super bootcamp', 2014, 'Somerset Park'), \
-     (3, 'Home Visits', 2015, 'Balmoor'), (4, 'Week 1', 2015, 'Hampden Park')",
-    "INSERT INTO singer_in_concert VALUES (1, 2), (1, 3), (1, 5), (2, 3), (2, 6), (3, 5), (4, 4)",
-];
-
-fn catalog() -> Catalog {
-    let int = |name: &str| Column { nullable: false, ..Column::new(name, "INTEGER") };
-    let text = |name: &str| Column::new(name, "TEXT");
-    let mut singer =
-        Table::new(TableName::new("singer"), vec![int("singer_id"), text("name"), text("country"), int("age")]);
-    singer.primary_key = vec!["singer_id".into()];
-    let mut concert = Table::new(
-        TableName::new("concert"),
-        vec![int("concert_id"), text("concert_name"), int("year"), text("stadium")],
-    );
-    concert.primary_key = vec!["concert_id".into()];
-    let mut link = Table::new(TableName::new("singer_in_concert"), vec![int("concert_id"), int("singer_id")]);
-    link.primary_key = vec!["concert_id".into(), "singer_id".into()];
-    link.foreign_keys = vec![
-        ForeignKey {
-            columns: vec!["concert_id".into()],
-            referenced_table: TableName::new("concert"),
-            referenced_columns: vec!["concert_id".into()],
-        },
-        ForeignKey {
-            columns: vec!["singer_id".into()],
-            referenced_table: TableName::new("singer"),
-            referenced_columns: vec!["singer_id".into()],
-        },
-    ];
-    Catalog::new(vec![singer, concert, link])
+#[derive(Debug, clap::Args)]
+pub struct AskArgs {
+    /// The question, in plain language.
+    pub question: String,
+    /// `postgres://…`, `mysql://…`, `sqlite:PATH` or a SQLite file (default: the demo
+    /// warehouse, generated on first use).
+    #[arg(long)]
+    pub db: Option<String>,
+    /// Approve the plan without asking (for scripts).
+    #[arg(long, short)]
+    pub yes: bool,
+    /// Print the turn as one JSON object on standard output.
+    #[arg(long)]
+    pub json: bool,
+    /// Ask a follow-up in this session (its id is printed after each answer).
+    #[arg(long, value_name = "ID")]
+    pub session: Option<String>,
+    /// Rows shown in the table.
+    #[arg(long, default_value_t = 20)]
+    pub show_rows: usize,
 }
 
-pub async fn run(config: &Config, question: &str) -> anyhow::Result<()> {
-    let question = question.trim();
-    if question.is_empty() {
+pub async fn run(config: &Config, args: AskArgs) -> anyhow::Result<()> {
+    if args.question.trim().is_empty() {
         bail!("the question is empty");
     }
-    let [_, large_settings] = config.model_settings()?;
-    let large = wiring::load_tier(config, &large_settings).await?;
-    output::line("Preview: the pipeline (retrieval, plan, confirmation, repair) is not built yet;");
-    output::line("the large tier writes SQL for this tiny built-in schema:\n");
-    output::line(SCHEMA_SQL);
-    let request = ChatRequest::new(vec![
-        Message::system(
-            "You write one SQLite SELECT statement that answers the question from the given schema. \
-             Reply with JSON: {\"sql\": \"...\"}.",
-        ),
-        Message::user(format!("Schema:\n{SCHEMA_SQL}\n\nQuestion: {question}")),
-    ])
-    .with_max_tokens(160)
-    .with_json_schema(
-        "sql_answer",
-        serde_json::json!({"type": "object", "properties": {"sql": {"type": "string"}}, "required": ["sql"]}),
-    );
-    output::line("\nmodel reply:");
-    let completion = large.model.complete(&request, &mut |piece| output::stream(piece)).await?;
-    output::line("");
-    let reply = extract_json(&completion.text).context("the model's reply is not JSON")?;
-    let Some(sql) = reply.get("sql").and_then(|s| s.as_str()) else {
-        bail!("the model's reply has no `sql` string: {}", completion.text);
+    let follow_up = match args.session.as_deref() {
+        Some(text) => Some(SessionId::parse(text).with_context(|| format!("`{text}` is not a session id"))?),
+        None => None,
     };
-    let validated = match validate(sql, &Policy::new(Dialect::Sqlite).with_max_rows(50), &catalog()) {
-        Ok(validated) => validated,
-        Err(rejection) => {
-            for violation in &rejection.violations {
-                output::line(format!("rejected: {} — {}", violation.code.as_str(), violation.message));
-            }
-            bail!("the SQL did not pass validation");
+    let workspace = wiring::workspace(config, args.db.as_deref()).await?;
+    output::progress(format!("{}: {} tables indexed", workspace.label, workspace.pipeline.catalog().tables.len(),));
+    let sessions = wiring::sessions(config, workspace.pipeline).await?;
+    let spinner = Spinner::start(&sessions, args.json);
+    let started = match &follow_up {
+        Some(id) => sessions.follow_up(id, &args.question).await,
+        None => sessions.start(&args.question).await,
+    };
+    let id = started.map_err(session_error)?.session;
+    spinner.follow(id.clone());
+    let mut stdin = BufReader::new(tokio::io::stdin()).lines();
+    let record = loop {
+        let record = sessions.wait_settled(&id).await.map_err(session_error)?;
+        if record.status != TurnStatus::AwaitingConfirmation {
+            break record;
+        }
+        spinner.pause();
+        let decision = if args.yes {
+            output::progress("plan approved (--yes):");
+            output::progress_block(&render::plan(record.plan.as_ref().unwrap_or(&tandem_agent::Plan::new())));
+            Some(Vec::new())
+        } else {
+            review(&sessions, &record, &mut stdin).await?
+        };
+        spinner.resume();
+        match decision {
+            Some(edits) => match sessions.confirm(&id, edits).await {
+                Ok(_) => {}
+                // The catalog changed under the stored plan: show the new one.
+                Err(SessionError::PlanChanged) => output::progress("the catalog changed; review the plan again"),
+                Err(error) => return Err(session_error(error)),
+            },
+            None => break sessions.cancel(&id).await.map_err(session_error)?,
         }
     };
-    output::line(format!("\nvalidated SQL: {}", validated.as_str()));
-    crate::commands::ask_exec::show_rows(&validated, SCHEMA_SQL, DATA_SQL).await?;
-    let usage = completion.usage;
-    let timing = completion.timing;
-    output::line(format!(
-        "\nledger: large model `{}` — 1 call, {} prompt tokens ({} cached), {} completion tokens, \
-         {:.2} s in queue, {:.2} s to first token, {:.2} s total",
-        large.model.name(),
-        usage.prompt_tokens,
-        usage.cached_prompt_tokens,
-        usage.completion_tokens,
-        timing.queue_wait.as_secs_f64(),
-        timing.time_to_first_token.as_secs_f64(),
-        timing.total.as_secs_f64(),
-    ));
-    Ok(())
+    spinner.finish();
+    report(&record, &args)
+}
+
+/// Shows the plan and reads commands until the person approves (with edits) or cancels.
+/// End of input cancels: nothing runs on a plan nobody approved.
+async fn review(
+    sessions: &Sessions,
+    record: &TurnRecord,
+    stdin: &mut Lines<BufReader<Stdin>>,
+) -> anyhow::Result<Option<Vec<PlanEdit>>> {
+    let Some(original) = record.plan.clone() else { bail!("the turn awaits confirmation but has no plan") };
+    let catalog = sessions.pipeline().catalog();
+    let mut edits: Vec<PlanEdit> = Vec::new();
+    let mut plan = original;
+    output::progress(format!("plan for: {}", record.question));
+    output::progress_block(&render::plan(&plan));
+    loop {
+        output::prompt("approve [enter] · edit (type `help`) · cancel [n] > ");
+        let Some(line) = stdin.next_line().await.context("reading the terminal")? else {
+            output::progress("no more input: cancelled");
+            return Ok(None);
+        };
+        match ask_edit::parse(&line) {
+            Ok(Reply::Approve) => return Ok(Some(edits)),
+            Ok(Reply::Cancel) => return Ok(None),
+            Ok(Reply::Help) => output::progress_block(ask_edit::HELP),
+            Ok(Reply::Edit(edit)) => match apply_edits(&plan, std::slice::from_ref(&edit), catalog) {
+                Ok(edited) => {
+                    plan = edited;
+                    edits.push(edit);
+                    output::progress("plan now:");
+                    output::progress_block(&render::plan(&plan));
+                }
+                Err(error) => output::progress(format!("not applied: {error}")),
+            },
+            Err(problem) => output::progress(problem),
+        }
+    }
+}
+
+fn report(record: &TurnRecord, args: &AskArgs) -> anyhow::Result<()> {
+    if args.json {
+        output::json_line(&serde_json::json!({ "command": "ask", "turn": record }));
+    }
+    match record.status {
+        TurnStatus::Answered => {
+            if !args.json {
+                if let Some(answer) = &record.answer {
+                    output::line(format!(
+                        "SQL{}:\n  {}\n",
+                        if answer.from_cache { " (cached)" } else { "" },
+                        answer.sql
+                    ));
+                    output::line(render::table(answer, args.show_rows));
+                    for note in &answer.notes {
+                        output::line(format!("note: {note}"));
+                    }
+                }
+                output::line(format!("\n{}", render::ledger(&record.ledger)));
+                output::line(format!(
+                    "\nsession {} · follow up with: tandem ask --session {} \"…\"",
+                    record.session, record.session
+                ));
+            }
+            Ok(())
+        }
+        TurnStatus::Cancelled => {
+            output::progress("cancelled: no large-model call was made after the plan");
+            Ok(())
+        }
+        _ => match &record.error {
+            Some(error) => bail!("{} ({})", error.message, error.code),
+            None => bail!("the question ended as {}", record.status.as_str()),
+        },
+    }
+}
+
+fn session_error(error: SessionError) -> anyhow::Error {
+    anyhow::anyhow!("{error} ({})", error.code())
+}
+
+/// A spinner on standard error that follows the session's events.
+struct Spinner {
+    bar: ProgressBar,
+    sessions: Sessions,
+    follower: std::sync::Mutex<Option<tandem_llm::task::Task<()>>>,
+}
+
+impl Spinner {
+    fn start(sessions: &Sessions, hidden: bool) -> Self {
+        let bar = if hidden { ProgressBar::hidden() } else { ProgressBar::new_spinner() };
+        if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
+            bar.set_style(style);
+        }
+        bar.enable_steady_tick(Duration::from_millis(120));
+        bar.set_message("planning: the small model reads the relevant tables");
+        Self { bar, sessions: sessions.clone(), follower: std::sync::Mutex::new(None) }
+    }
+
+    fn follow(&self, id: SessionId) {
+        let mut events = self.sessions.subscribe();
+        let bar = self.bar.clone();
+        let task = tandem_llm::task::spawn("ask-spinner", async move {
+            while let Ok(event) = events.recv().await {
+                if event.session == id
+                    && let Some(message) = describe(&event.event)
+                {
+                    bar.set_message(message);
+                }
+            }
+        });
+        if let Ok(mut follower) = self.follower.lock() {
+            *follower = Some(task);
+        }
+    }
+
+    fn pause(&self) {
+        self.bar.disable_steady_tick();
+        self.bar.finish_and_clear();
+    }
+
+    fn resume(&self) {
+        self.bar.reset_elapsed();
+        self.bar.enable_steady_tick(Duration::from_millis(120));
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+fn describe(event: &Event) -> Option<String> {
+    Some(match event {
+        Event::StageStarted { stage: Stage::Planned } => "planning: the small model writes the plan".to_owned(),
+        Event::StageStarted { stage: Stage::Generated } => "the large model writes the SQL".to_owned(),
+        Event::SqlReady { from_cache: true, .. } => "reusing the SQL of an identical plan".to_owned(),
+        Event::SqlReady { .. } => "validating the SQL".to_owned(),
+        Event::RepairStarted { tier, attempt, reason } => format!("repair ({tier:?}, attempt {attempt}): {reason}"),
+        Event::RowsReady { n_rows, .. } => format!("{n_rows} rows"),
+        Event::TurnStatus { status } => status.as_str().replace('_', " "),
+        _ => return None,
+    })
 }

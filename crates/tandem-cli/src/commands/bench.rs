@@ -100,7 +100,7 @@ pub fn retrieval(config: &Config, json: bool, args: RetrievalArgs) -> anyhow::Re
     if args.budget_tokens == 0 {
         bail!("--budget-tokens must be positive");
     }
-    let embedder = if args.dense { crate::commands::index::load_embedder(config) } else { None };
+    let embedder = if args.dense { crate::wiring::load_embedder(config) } else { None };
     let mut bench = RetrievalBenchConfig::new(&args.bench_dir);
     bench.budget_tokens = args.budget_tokens;
     bench.max_questions = args.limit;

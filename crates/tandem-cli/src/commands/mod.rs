@@ -1,7 +1,7 @@
 //! One module per command; `run` dispatches.
 
-mod ask;
-mod ask_exec;
+pub mod ask;
+mod ask_edit;
 mod bench;
 mod check_config;
 pub mod eval;
@@ -16,7 +16,7 @@ use crate::config;
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let config = config::load(cli.config.as_deref()).context("loading configuration")?;
     match cli.command {
-        Command::Ask { question } => ask::run(&config, &question).await,
+        Command::Ask(args) => ask::run(&config, args).await,
         Command::Models { command } => models::run(&config, command),
         Command::CheckConfig => check_config::run(&config),
         Command::Index { db, json } => index::run(&config, db.as_deref(), json).await,

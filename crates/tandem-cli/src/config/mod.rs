@@ -25,6 +25,29 @@ pub struct Config {
     pub paths: PathsConfig,
     #[serde(default)]
     pub models: ModelsConfig,
+    /// The pipeline: confirm policy, routing, budgets, limits, prices.
+    #[serde(default)]
+    pub agent: tandem_agent::AgentConfig,
+    #[serde(default)]
+    pub sessions: SessionsConfig,
+}
+
+/// Where sessions are kept, so a question survives a restart.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SessionsConfig {
+    /// A SQLite file (`sqlite:PATH` or a path), or `postgres://…` for a store several
+    /// replicas share; default `<cache_dir>/sessions.sqlite`.
+    pub store: Option<String>,
+    /// The PostgreSQL table; default `tandem_turns`.
+    pub table: Option<String>,
+}
+
+/// The session store a configuration names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SessionStoreLocation {
+    Sqlite(PathBuf),
+    Postgres { url: String, table: String },
 }
 
 /// Where tandem keeps downloaded and generated files.
@@ -60,6 +83,8 @@ pub enum ConfigError {
     MissingFile { path: PathBuf },
     #[error("models.{tier}: {problem}")]
     Model { tier: &'static str, problem: String },
+    #[error("sessions: {problem}")]
+    Sessions { problem: String },
     #[error("secret `env::{name}` is not set in the environment")]
     MissingSecret { name: String },
     #[error("cannot find the home directory (HOME is unset); set paths.cache_dir")]
@@ -95,6 +120,21 @@ impl Config {
         match &self.paths.models_dir {
             Some(dir) => expand_home(dir),
             None => Ok(self.cache_dir()?.join("models")),
+        }
+    }
+
+    /// Where sessions are stored.
+    pub fn sessions_store(&self) -> Result<SessionStoreLocation, ConfigError> {
+        let table = self.sessions.table.clone().unwrap_or_else(|| "tandem_turns".to_owned());
+        match self.sessions.store.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => Ok(SessionStoreLocation::Sqlite(self.cache_dir()?.join("sessions.sqlite"))),
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                Ok(SessionStoreLocation::Postgres { url: url.to_owned(), table })
+            }
+            Some(other) if other.contains("://") => Err(ConfigError::Sessions {
+                problem: "store must be a SQLite path, `sqlite:PATH` or a postgres:// URL".to_owned(),
+            }),
+            Some(path) => Ok(SessionStoreLocation::Sqlite(expand_home(Path::new(path.trim_start_matches("sqlite:")))?)),
         }
     }
 
@@ -158,6 +198,31 @@ mod tests {
                 model::BackendSettings::OpenAi { api_key: Some(key), .. } => assert_eq!(key.expose(), "sk-123"),
                 other => panic!("unexpected backend {other:?}"),
             }
+            Ok(())
+        });
+    }
+
+    #[test]
+    #[expect(clippy::result_large_err, reason = "figment's Jail closures return figment's own error type")]
+    fn agent_and_session_settings_load_and_typos_are_named() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "t.toml",
+                "[agent]\nconfirm = \"never\"\nmax_rows = 50\n[sessions]\nstore = \"postgres://u@h/db\"\n",
+            )?;
+            let config = load(Some(Path::new("t.toml"))).map_err(|e| e.to_string())?;
+            assert_eq!(config.agent.confirm, tandem_agent::ConfirmPolicy::Never);
+            assert_eq!(config.agent.max_rows, 50);
+            assert_eq!(
+                config.sessions_store().map_err(|e| e.to_string())?,
+                SessionStoreLocation::Postgres { url: "postgres://u@h/db".into(), table: "tandem_turns".into() }
+            );
+            jail.create_file("u.toml", "[agent]\nconfirm_policy = \"never\"\n")?;
+            let error = load(Some(Path::new("u.toml"))).unwrap_err().to_string();
+            assert!(error.contains("confirm_policy"), "{error}");
+            jail.create_file("v.toml", "[sessions]\nstore = \"redis://x\"\n")?;
+            let config = load(Some(Path::new("v.toml"))).map_err(|e| e.to_string())?;
+            assert!(config.sessions_store().is_err());
             Ok(())
         });
     }

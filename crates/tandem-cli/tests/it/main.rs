@@ -1,5 +1,6 @@
 //! The `tandem` binary as a user runs it.
 
+mod ask;
 mod eval;
 
 use std::process::Command;
