@@ -60,6 +60,42 @@
 //! statements in one transaction with the audit insert (so running the file twice fails on
 //! the key and rolls back), and the quality-check queries as comments.
 //!
+//! # Use
+//!
+//! ```no_run
+//! use tandem_core::{Catalog, Dialect, TableName};
+//! use tandem_exec::{ApplyRequest, SqliteTransformer, TransformOptions, Transformer};
+//! use tandem_sql::{Expectations, Policy, TransformSpec, WriteKind, validate_transform};
+//!
+//! async fn build_daily(catalog: &Catalog) -> Result<(), Box<dyn std::error::Error>> {
+//!     // From the confirmed plan: the target, the write kind, the sources, the expectations.
+//!     let orders = TableName::new("orders");
+//!     let spec = TransformSpec::new(TableName::new("daily"), WriteKind::CreateAsSelect, vec![orders])
+//!         .expecting(Expectations::default().unique(["day"]).not_null(["total"]).rows(Some(1), None));
+//!     // From the large model, through the validator; a rejection goes to repair.
+//!     let sql = "CREATE TABLE daily AS SELECT day, SUM(amount) AS total FROM orders GROUP BY day";
+//!     let transform = validate_transform(sql, &spec, &Policy::new(Dialect::Sqlite), catalog)
+//!         .map_err(|rejection| rejection.to_string())?;
+//!     // The executors are held as `dyn Transformer`, like `dyn Executor`.
+//!     let transformer: Box<dyn Transformer> =
+//!         Box::new(SqliteTransformer::open("warehouse.sqlite", TransformOptions::default())?);
+//!     let preview = transformer.preview(&transform).await?;
+//!     // Show preview.steps, .columns, .sample and .checks; a failed check (!preview.passed())
+//!     // goes to tier-2 repair. Keep preview.receipt (or its encode()) with the session, and
+//!     // once the person approves:
+//!     let request = ApplyRequest {
+//!         actor: "alice".into(),
+//!         plan_json: "{…}".into(),
+//!         current_catalog: catalog.version(),
+//!         idempotency_key: None,
+//!     };
+//!     let record = transformer.apply(&transform, &preview.receipt, &request).await?;
+//!     assert_eq!(record.rows_affected, preview.rows_affected);
+//!     // Or, instead of applying: transformer.export(&transform, &preview.receipt, &request)?.sql
+//!     Ok(())
+//! }
+//! ```
+//!
 //! # Errors
 //!
 //! Everything is an [`ExecError`] classified like query failures: database errors by class
