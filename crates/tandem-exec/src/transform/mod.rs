@@ -18,7 +18,8 @@
 //!
 //! - **SQLite**: the file is copied with SQLite's backup API through a read-only connection,
 //!   the transform runs on the copy, and the copy is deleted. The original is never opened for
-//!   writing, so it stays byte-for-byte the same.
+//!   writing, so it stays byte-for-byte the same. The copy costs time and temporary disk in
+//!   proportion to the file, which is what buys that guarantee.
 //! - **PostgreSQL**: one transaction, always rolled back (PostgreSQL's DDL is transactional).
 //! - **MySQL/MariaDB**: DML (insert-select, upsert, delete-and-insert replace) runs in an
 //!   InnoDB transaction that is rolled back; a target whose storage engine cannot roll back is
