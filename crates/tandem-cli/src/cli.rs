@@ -42,6 +42,10 @@ pub enum Command {
     },
     /// Execution accuracy and savings of a mode on Spider dev or a JSONL benchmark.
     Eval(crate::commands::eval::EvalArgs),
+    /// Serve the HTTP API, the web chat page, Prometheus /metrics and MCP (at /mcp).
+    Serve(crate::commands::serve::ServeArgs),
+    /// Serve MCP on standard input and output.
+    Mcp(crate::commands::serve::McpArgs),
     /// Benchmarks that print figures.
     Bench {
         #[command(subcommand)]
@@ -62,6 +66,8 @@ pub enum ModelsCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {
+    /// The gateway's own cost per request and its sustained rate, with instant models.
+    Gateway(crate::commands::serve::GatewayBenchArgs),
     /// Recall and latency of schema retrieval on Spider's merged catalog (~870 tables) and
     /// Spider 2.0-lite's large catalogs.
     Retrieval {

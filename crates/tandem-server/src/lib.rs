@@ -13,6 +13,7 @@
 //! one code → status table, and [`mcp::TandemMcp`].
 
 mod auth;
+pub mod bench;
 mod bucket;
 mod config;
 mod error;
@@ -24,6 +25,7 @@ mod openapi;
 mod routes;
 mod server;
 mod service;
+pub mod sessions;
 mod state;
 mod summary;
 mod view;

@@ -19,6 +19,11 @@ pub const PLAN_CACHE_HITS_TOTAL: &str = "tandem_session_plan_cache_hits_total";
 pub const TIER_CALLS_TOTAL: &str = "tandem_session_tier_calls_total";
 /// Counter: large-model prompt tokens the plan scope saved against the full schema.
 pub const SAVED_PROMPT_TOKENS_TOTAL: &str = "tandem_session_saved_prompt_tokens_total";
+/// Counter: failed turns by their stable error code (`model_failed`, `deadline_exceeded`,
+/// `not_retryable` for sandbox timeouts and refusals, …). Label `code`.
+pub const TURN_ERRORS_TOTAL: &str = "tandem_session_turn_errors_total";
+/// Counter: repair rounds started. Label `tier` (`rules`, `small`, `large`).
+pub const REPAIRS_TOTAL: &str = "tandem_session_repairs_total";
 /// Histogram: a settled turn's wall time. Label `outcome`.
 pub const TURN_SECONDS: &str = "tandem_session_turn_seconds";
 
@@ -28,6 +33,7 @@ pub const LABEL_STATUS: &str = "status";
 pub const LABEL_REASON: &str = "reason";
 pub const LABEL_OUTCOME: &str = "outcome";
 pub const LABEL_TIER: &str = "tier";
+pub const LABEL_CODE: &str = "code";
 
 /// Registers units and help texts; the composition root calls it after installing an
 /// exporter.
@@ -42,5 +48,7 @@ pub fn describe() {
     describe_counter!(PLAN_CACHE_HITS_TOTAL, Unit::Count, "Answers whose SQL came from the plan cache.");
     describe_counter!(TIER_CALLS_TOTAL, Unit::Count, "Calls per tier of settled turns.");
     describe_counter!(SAVED_PROMPT_TOKENS_TOTAL, Unit::Count, "Large-model prompt tokens saved by the plan scope.");
+    describe_counter!(TURN_ERRORS_TOTAL, Unit::Count, "Failed turns by error code.");
+    describe_counter!(REPAIRS_TOTAL, Unit::Count, "Repair rounds started, by tier.");
     describe_histogram!(TURN_SECONDS, Unit::Seconds, "Wall time of settled turns.");
 }

@@ -60,7 +60,14 @@ pub(crate) async fn follow_turns(service: Arc<dyn SessionService>, watched: Watc
             Err(RecvError::Lagged(_)) => continue,
             Err(RecvError::Closed) => return,
         };
-        let TurnEventKind::Status(status) = event.kind else { continue };
+        let status = match event.kind {
+            TurnEventKind::Status(status) => status,
+            TurnEventKind::Progress(tandem_agent::Event::RepairStarted { tier, .. }) => {
+                metrics::counter!(names::REPAIRS_TOTAL, names::LABEL_TIER => tier.as_str()).increment(1);
+                continue;
+            }
+            TurnEventKind::Progress(_) => continue,
+        };
         if status.is_busy() {
             continue;
         }
@@ -69,6 +76,9 @@ pub(crate) async fn follow_turns(service: Arc<dyn SessionService>, watched: Watc
             && turn.turn == event.turn
         {
             record_turn(status, &turn.ledger);
+            if let Some(error) = &turn.error {
+                metrics::counter!(names::TURN_ERRORS_TOTAL, names::LABEL_CODE => error.code.clone()).increment(1);
+            }
         }
     }
 }

@@ -20,7 +20,7 @@ pub fn ledger_in_words(ledger: &Ledger) -> Vec<String> {
     } else if ledger.cache_hit {
         words.push("the large model was not called: a plan like this one was answered before".to_owned());
     } else {
-        words.push("the large model was not called".to_owned());
+        words.push("no large-model call completed".to_owned());
     }
     if ledger.small.n_calls > 0 {
         words.push(format!(

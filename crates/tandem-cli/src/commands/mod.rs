@@ -7,6 +7,7 @@ mod check_config;
 pub mod eval;
 pub mod index;
 mod models;
+pub mod serve;
 
 use anyhow::Context as _;
 
@@ -21,6 +22,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::CheckConfig => check_config::run(&config),
         Command::Index { db, json } => index::run(&config, db.as_deref(), json).await,
         Command::Eval(args) => eval::run(&config, args).await,
+        Command::Serve(args) => serve::serve(&config, args).await,
+        Command::Mcp(args) => serve::mcp(&config, args).await,
+        Command::Bench { command: BenchCommand::Gateway(args) } => serve::bench_gateway(args).await,
         Command::Bench {
             command: BenchCommand::Retrieval { json, bench_dir, budget_tokens, limit, no_spider2, no_dense },
         } => bench::retrieval(

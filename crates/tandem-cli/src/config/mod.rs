@@ -30,6 +30,9 @@ pub struct Config {
     pub agent: tandem_agent::AgentConfig,
     #[serde(default)]
     pub sessions: SessionsConfig,
+    /// `tandem serve`: address, request limits, API keys (SHA-256 digests only).
+    #[serde(default)]
+    pub server: tandem_server::ServerConfig,
 }
 
 /// Where sessions are kept, so a question survives a restart.

@@ -133,3 +133,18 @@ fn bench_validate_prints_latencies_and_one_json_object() {
     let (ok, _, stderr) = tandem(&["bench", "validate", "--bench-dir", "nowhere"], dir.path());
     assert!(!ok && stderr.contains("holds no spider/tables.json"), "{stderr}");
 }
+
+#[test]
+fn bench_gateway_prints_the_overhead_table_and_one_json_object() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = ["bench", "gateway", "--json", "--questions", "20", "--concurrency", "4", "--seconds", "1"];
+    let (ok, stdout, stderr) = tandem(&args, dir.path());
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("| gateway overhead per request |"), "{stdout}");
+    let json: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(json["benchmark"], "gateway");
+    let report = &json["report"];
+    assert_eq!((report["n_questions"].as_u64(), report["n_failed"].as_u64()), (Some(20), Some(0)));
+    assert!(report["overhead_per_request"]["p99_ms"].as_f64().unwrap() > 0.0, "{report}");
+    assert!(report["questions_per_s"].as_f64().unwrap() > 0.0, "{report}");
+}

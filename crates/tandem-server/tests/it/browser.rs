@@ -1,0 +1,170 @@
+//! The chat page in a real headless Chromium driven over WebDriver (chromedriver): ask, remove
+//! a table from the plan, approve with the keyboard, see rows, chart and ledger; a plan edit
+//! the server refuses; a model that fails. Screenshots go to `<target>/tandem-artifacts/`.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use fantoccini::key::Key;
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use tokio::process::{Child, Command};
+
+use crate::fixture::{GOOD_SQL, Models, PLAN, QUESTION, Shop, open, sql};
+
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+struct Browser {
+    client: Client,
+    _driver: Child,
+}
+
+#[expect(clippy::disallowed_methods, reason = "tests read TANDEM_REQUIRE_ALL like every other skip rule")]
+fn require_all() -> bool {
+    std::env::var_os("TANDEM_REQUIRE_ALL").is_some_and(|v| v == "1")
+}
+
+fn artifacts() -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("..").join("tandem-artifacts");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Starts chromedriver on a free port and a headless Chromium session; `None` (with the
+/// reason printed) when they are not installed and skipping is allowed.
+async fn browser() -> Option<Browser> {
+    if !Path::new(CHROMEDRIVER).exists() || !Path::new(CHROMIUM).exists() {
+        assert!(
+            !require_all(),
+            "TANDEM_REQUIRE_ALL=1 but {CHROMEDRIVER} or {CHROMIUM} is missing (scripts/setup.sh installs them)"
+        );
+        eprintln!("skipping browser test: {CHROMEDRIVER} or {CHROMIUM} is missing (scripts/setup.sh installs them)");
+        return None;
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let driver = Command::new(CHROMEDRIVER).arg(format!("--port={port}")).kill_on_drop(true).spawn().unwrap();
+    let capabilities = serde_json::json!({
+        "goog:chromeOptions": {
+            "binary": CHROMIUM,
+            "args": ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,1000"]
+        }
+    });
+    let serde_json::Value::Object(capabilities) = capabilities else { unreachable!() };
+    let url = format!("http://127.0.0.1:{port}");
+    let mut last_error = None;
+    for _ in 0..100 {
+        match ClientBuilder::new(HttpConnector::new()).capabilities(capabilities.clone()).connect(&url).await {
+            Ok(client) => return Some(Browser { client, _driver: driver }),
+            Err(error) => last_error = Some(error),
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("chromedriver did not start: {last_error:?}");
+}
+
+impl Browser {
+    async fn shot(&self, name: &str) {
+        let png = self.client.screenshot().await.unwrap();
+        std::fs::write(artifacts().join(name), png).unwrap();
+    }
+
+    async fn wait_for(&self, css: &str) -> fantoccini::elements::Element {
+        match self.client.wait().at_most(Duration::from_secs(20)).for_element(Locator::Css(css)).await {
+            Ok(element) => element,
+            Err(error) => {
+                self.shot(&format!("failed-waiting-{}.png", css.replace(|c: char| !c.is_ascii_alphanumeric(), "_")))
+                    .await;
+                panic!("`{css}` did not appear: {error}");
+            }
+        }
+    }
+
+    async fn text(&self, css: &str) -> String {
+        self.wait_for(css).await.text().await.unwrap()
+    }
+
+    async fn ask(&self, shop: &Shop, question: &str) {
+        self.client.goto(&shop.base).await.unwrap();
+        let input = self.wait_for("#question").await;
+        // Enter sends, as the placeholder says.
+        input.send_keys(&format!("{question}{}", char::from(Key::Enter))).await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn ask_remove_a_table_approve_and_read_the_answer() {
+    let Some(browser) = browser().await else { return };
+    let mut shop = Shop::start(open(), Models::Scripted).await;
+    shop.small_says(&[PLAN]);
+    shop.large_says(&[&sql(GOOD_SQL)]);
+    browser.ask(&shop, QUESTION).await;
+    browser.wait_for(".plan-card .approve").await;
+    assert!(browser.text(".turn .status").await.contains("Review the plan"));
+    browser.shot("01-plan.png").await;
+
+    browser.wait_for(r#".plan-table[data-table="product"] button.remove"#).await.click().await.unwrap();
+    browser.wait_for(r#".plan-table.removed[data-table="product"]"#).await;
+    browser.wait_for(".open-questions .answer").await.send_keys("all orders").await.unwrap();
+    assert!(shop.large.requests().is_empty(), "no large call before approval");
+    browser.shot("02-plan-edited.png").await;
+    // Approve with the keyboard: the approve button is a tab stop reached from the limit field.
+    browser.wait_for(".plan-card .approve").await.send_keys(&char::from(Key::Enter).to_string()).await.unwrap();
+
+    browser.wait_for(".turn[data-status=answered] .result-table tbody tr").await;
+    let rows = browser.client.find_all(Locator::Css(".result-table tbody tr")).await.unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0].text().await.unwrap(), "Amélie 15");
+    assert!(browser.text(".sql-block .sql").await.starts_with("SELECT"));
+    assert!(browser.client.find(Locator::Css(".sql-block .sql .kw")).await.is_ok(), "SQL keywords are highlighted");
+    let ledger = browser.text(".ledger-words").await;
+    assert!(ledger.contains("The large model read"), "{ledger}");
+    assert!(
+        browser.client.find(Locator::Css(".result svg.chart rect.bar")).await.is_ok(),
+        "a bar chart for name → total"
+    );
+    assert!(browser.text(".pager .range").await.contains("Rows 1–2 of 2"));
+    browser.shot("03-answer.png").await;
+
+    let prompts: Vec<String> =
+        shop.large.requests().iter().map(|r| r.messages.iter().map(|m| m.content.clone()).collect()).collect();
+    assert_eq!(prompts.len(), 1);
+    assert!(!prompts[0].contains("product"), "the removed table reached the large model");
+    assert!(prompts[0].contains("all orders"), "the answered open question reached the large model");
+
+    browser.client.set_window_size(390, 844).await.unwrap();
+    browser.shot("04-answer-narrow.png").await;
+    let overflow: serde_json::Value = browser
+        .client
+        .execute("return document.documentElement.scrollWidth <= window.innerWidth + 1;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(overflow, serde_json::Value::Bool(true), "no horizontal scrolling on a narrow screen");
+    browser.client.close().await.unwrap();
+    shop.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_refused_edit_and_a_failing_model_are_shown_plainly() {
+    let Some(browser) = browser().await else { return };
+    let shop = Shop::start(open(), Models::Scripted).await;
+    // The large model has nothing scripted: its call fails.
+    shop.small_says(&[PLAN]);
+    browser.ask(&shop, QUESTION).await;
+    browser.wait_for(".plan-card .approve").await;
+    browser.wait_for(".add-table-input").await.send_keys("invoices").await.unwrap();
+    browser.wait_for(".add-table-input + button").await.click().await.unwrap();
+    browser.wait_for(".plan-card .approve").await.click().await.unwrap();
+    let refusal = browser.text(".plan-card .plan-error").await;
+    assert!(refusal.contains("invalid_edit") && refusal.contains("invoices"), "{refusal}");
+    browser.shot("05-edit-refused.png").await;
+
+    browser.wait_for(r#".chip.added button"#).await.click().await.unwrap();
+    browser.wait_for(".plan-card .approve").await.click().await.unwrap();
+    browser.wait_for(".turn[data-status=failed] .turn-error").await;
+    let error = browser.text(".turn-error").await;
+    assert!(error.starts_with("Something went wrong"), "{error}");
+    assert!(error.contains("model_failed"), "{error}");
+    browser.shot("06-failed.png").await;
+    browser.client.close().await.unwrap();
+}
