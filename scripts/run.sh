@@ -7,6 +7,6 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/tandem/target}"
 
 scripts/setup.sh --models
 if [ $# -eq 0 ]; then
-  set -- ask "Which singers are from France, oldest first?"
+  set -- ask "How many customers do we have in Germany?"
 fi
 exec "$CARGO_TARGET_DIR/debug/tandem" "$@"

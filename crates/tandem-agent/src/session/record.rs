@@ -200,8 +200,16 @@ pub struct TurnError {
 }
 
 impl From<&AgentError> for TurnError {
+    /// The message carries the whole cause chain ("the small model call failed: the prompt
+    /// has 4,210 tokens, the context 4,096"), so a person can act on it.
     fn from(error: &AgentError) -> Self {
-        Self { code: error.code().to_owned(), message: error.to_string() }
+        let mut message = error.to_string();
+        let mut source = std::error::Error::source(error);
+        while let Some(cause) = source {
+            message.push_str(&format!(": {cause}"));
+            source = cause.source();
+        }
+        Self { code: error.code().to_owned(), message }
     }
 }
 

@@ -89,7 +89,7 @@ fn yes() -> bool {
     true
 }
 fn default_context_tokens() -> u32 {
-    4096
+    8192
 }
 fn default_request_timeout_ms() -> u64 {
     300_000
