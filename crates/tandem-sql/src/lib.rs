@@ -8,7 +8,8 @@
 //! limits), admits exactly one read-only query, denies dangerous functions, resolves every
 //! table and column against the [`tandem_core::Catalog`] (through aliases, CTEs, subqueries,
 //! joins and set operations), checks conformance to the confirmed plan's [`Scope`], and caps
-//! the row count. Each finding is a [`Violation`] with a stable [`ViolationCode`], a span, close
+//! the row count; the normalised text must parse back to the very tree that was checked.
+//! Each finding is a [`Violation`] with a stable [`ViolationCode`], a span, close
 //! matches, and a [`tandem_core::RepairTier`]; tier-0 findings carry a [`Fix`] that
 //! [`apply_fix`] applies without a model; [`repair_with_rules`] runs that loop to its end.
 //!
@@ -25,6 +26,7 @@
 
 mod conformance;
 mod denylist;
+mod faithful;
 mod fix;
 mod guard;
 mod limit;

@@ -10,7 +10,7 @@ use crate::parse::{self, Source};
 use crate::policy::Policy;
 use crate::validated::ValidatedSql;
 use crate::violation::{Rejection, Violation, ViolationCode};
-use crate::{conformance, guard, limit, mapping, normalise, prescan, quoting, resolve, types};
+use crate::{conformance, faithful, guard, limit, mapping, normalise, prescan, quoting, resolve, types};
 
 /// Validates one model-written statement against the policy and catalog.
 ///
@@ -70,7 +70,13 @@ fn checked(source: &Source<'_>, policy: &Policy, catalog: &Catalog) -> Result<Va
     if violations.iter().any(|v| v.fatal) {
         return Err(reject(violations));
     }
-    Ok(ValidatedSql::new(query.to_string(), policy.dialect, resolution.tables, violations))
+    let text = query.to_string();
+    let same = |statement: &Statement| matches!(statement, Statement::Query(printed) if **printed == *query);
+    if let Some(unfaithful) = faithful::check(&text, policy, same) {
+        violations.push(unfaithful);
+        return Err(reject(violations));
+    }
+    Ok(ValidatedSql::new(text, policy.dialect, resolution.tables, violations))
 }
 
 /// A parse that failed at a reserved word which the catalog uses as a table or column name

@@ -81,11 +81,14 @@ pub enum ViolationCode {
     /// The transform's declaration contradicts itself or the catalog (the target is also a
     /// source, an upsert without keys, a target name that looks like another table).
     InvalidTransformSpec,
+    /// The normalised text would not parse back to the checked statement (a literal the
+    /// printer cannot write faithfully), so it is not run.
+    Unprintable,
 }
 
 impl ViolationCode {
     /// Every code, in a stable order.
-    pub const ALL: [ViolationCode; 32] = [
+    pub const ALL: [ViolationCode; 33] = [
         ViolationCode::SyntaxError,
         ViolationCode::TooDeep,
         ViolationCode::TooLong,
@@ -118,6 +121,7 @@ impl ViolationCode {
         ViolationCode::TargetExists,
         ViolationCode::TargetMissing,
         ViolationCode::InvalidTransformSpec,
+        ViolationCode::Unprintable,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -154,6 +158,7 @@ impl ViolationCode {
             ViolationCode::TargetExists => "target_exists",
             ViolationCode::TargetMissing => "target_missing",
             ViolationCode::InvalidTransformSpec => "invalid_transform_spec",
+            ViolationCode::Unprintable => "unprintable",
         }
     }
 
@@ -175,7 +180,8 @@ impl ViolationCode {
             | ViolationCode::LimitNotConstant
             | ViolationCode::TransformShape
             | ViolationCode::UpsertKeyMismatch
-            | ViolationCode::TargetNotAsDeclared => RepairTier::Small,
+            | ViolationCode::TargetNotAsDeclared
+            | ViolationCode::Unprintable => RepairTier::Small,
             ViolationCode::TableOutsidePlan | ViolationCode::MissingPlanFilter => RepairTier::Large,
             ViolationCode::MultipleStatements
             | ViolationCode::WriteStatement

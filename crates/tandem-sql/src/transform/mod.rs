@@ -24,7 +24,7 @@ use crate::parse::{self, Source};
 use crate::policy::Policy;
 use crate::validate::{reject, reserved_word_fix};
 use crate::violation::{Rejection, Violation, ViolationCode};
-use crate::{conformance, guard, mapping, normalise, prescan, resolve, types};
+use crate::{conformance, faithful, guard, mapping, normalise, prescan, resolve, types};
 use names::{find, same_table};
 use step::{Context, Step};
 
@@ -134,6 +134,13 @@ fn checked(
     if let (Some(scope), Some(query)) = (&policy.scope, steps.iter().rev().find_map(|s| step::query(&s.statement))) {
         violations.extend(conformance::check(query, scope, &[]));
     }
+    if violations.iter().any(|v| v.fatal) {
+        return Err(reject(violations));
+    }
+    // Each step runs as its printed text, so that text must parse back to the checked step.
+    violations.extend(
+        steps.iter().filter_map(|step| faithful::check(&step.statement.to_string(), policy, |s| *s == step.statement)),
+    );
     if violations.iter().any(|v| v.fatal) {
         return Err(reject(violations));
     }

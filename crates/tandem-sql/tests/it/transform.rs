@@ -421,3 +421,15 @@ fn arbitrary_text_never_panics() {
         }
     }
 }
+
+#[test]
+fn steps_whose_printed_text_would_mean_something_else_are_refused() {
+    // Printed as `'\' , pg_sleep(10) --'`, PostgreSQL would end the literal early and call
+    // pg_sleep; the printed step must parse back to the checked one.
+    let sql = r"CREATE TABLE daily AS SELECT day, '\'' , pg_sleep(10) --' AS note FROM orders";
+    let rejection = run(Postgres, &new_table("daily"), sql).unwrap_err();
+    assert!(rejection.has(ViolationCode::Unprintable), "{rejection}");
+    assert!(
+        run(Postgres, &new_table("daily"), "CREATE TABLE daily AS SELECT day, 'it''s' AS note FROM orders").is_ok()
+    );
+}

@@ -284,6 +284,13 @@ pub const CASES: &[(u8, &str, Expect)] = &[
     (M, "SELECT name FROM item # ; DROP TABLE item", Runs),
     (M, "SELECT 1 /*M!100000 ; DROP TABLE item */", Runs),
     (S | M, "SELECT 1 /* /* */ ; DROP TABLE item */", Reject("multiple_statements")),
+    // Literals the printer would write back differently (found by fuzzing): the text that
+    // would run ends the literal early and calls what the validator saw as string contents.
+    (P, r"SELECT '\'' , pg_read_file($$/etc/passwd$$) --'", Reject("unprintable")),
+    (P, r"SELECT name FROM item WHERE name = '\'' OR pg_sleep(10) IS NULL --'", Reject("unprintable")),
+    (M, r"SELECT '\\', ', LOAD_FILE(0x2f6574632f706173737764), '", Reject("unprintable")),
+    (M, r"SELECT name, '\\' AS a, ' , SLEEP(10) AS b, ' AS c FROM item", Reject("unprintable")),
+    (S, r"SELECT '\' , load_extension('/tmp/evil.so') --'", Reject("denied_function")),
     // Heavy but read-only: recursive-CTE and cross-join bombs, huge results. Each must end
     // at its limit.
     (ALL, "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT count(*) FROM r", Bounded),
