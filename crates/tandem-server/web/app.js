@@ -172,6 +172,7 @@ function renderTurn(turn) {
     const node = $("#turn-template").content.firstElementChild.cloneNode(true);
     node.dataset.turn = String(turn.turn);
     $("#conversation").append(node);
+    node.scrollIntoView({ block: "nearest" });
     entry = { node, turn, edit: null, page: 0 };
     state.turns.set(key, entry);
   }
@@ -266,6 +267,7 @@ function renderPlan(entry, previous) {
   card.classList.toggle("readonly", !editable);
   card.replaceChildren(...(editable ? editablePlan(entry) : readonlyPlan(turn.plan)));
   if (editable && previous.status !== "awaiting_confirmation") {
+    card.scrollIntoView({ block: "nearest" });
     const approve = $(".approve", card);
     if (approve) approve.focus({ preventScroll: true });
   }
@@ -358,7 +360,7 @@ function editablePlan(entry) {
   // Limit and assumptions
   const limit = el("input", { type: "number", min: "1", value: edit.limit, "aria-label": "Row limit (empty for none)", class: "limit" });
   limit.addEventListener("input", () => { edit.limit = limit.value; });
-  parts.push(el("div", { class: "row" }, el("label", { text: "Row limit " }), limit));
+  parts.push(el("div", { class: "row" }, el("label", {}, "Row limit ", limit)));
   if (plan.assumptions.length) parts.push(el("p", { class: "assumptions", text: "Assumptions: " + plan.assumptions.join("; ") }));
 
   if (edit.error) parts.push(el("p", { class: "error plan-error", role: "alert" }, el("span", { text: edit.error.message + " " }), el("span", { class: "code", text: "(" + edit.error.code + ")" })));

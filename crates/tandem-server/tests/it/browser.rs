@@ -132,6 +132,20 @@ async fn ask_remove_a_table_approve_and_read_the_answer() {
     assert!(!prompts[0].contains("product"), "the removed table reached the large model");
     assert!(prompts[0].contains("all orders"), "the answered open question reached the large model");
 
+    // A follow-up in the same session arrives as a second turn over the event stream; cancel it.
+    shop.small_says(&[PLAN]);
+    let input = browser.wait_for("#question").await;
+    input.send_keys(&format!("And only paid orders?{}", char::from(Key::Enter))).await.unwrap();
+    browser
+        .wait_for(r#".turn[data-turn="1"][data-status=awaiting_confirmation] .plan-card .cancel"#)
+        .await
+        .click()
+        .await
+        .unwrap();
+    browser.wait_for(r#".turn[data-turn="1"][data-status=cancelled]"#).await;
+    assert_eq!(browser.client.find_all(Locator::Css(".turn")).await.unwrap().len(), 2);
+    assert_eq!(shop.large.requests().len(), 1, "a cancelled follow-up never reaches the large model");
+
     browser.client.set_window_size(390, 844).await.unwrap();
     browser.shot("04-answer-narrow.png").await;
     let overflow: serde_json::Value = browser
