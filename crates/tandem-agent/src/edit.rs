@@ -5,7 +5,7 @@ use tandem_core::Catalog;
 
 use crate::check::{plan_name, recheck_plan, resolve_table};
 use crate::error::{AgentError, EditRejection};
-use crate::plan::{ColumnRef, Filter, Plan};
+use crate::plan::{ColumnRef, Filter, Plan, PlanExpectations, TargetKind, WriteMode};
 
 /// One change to a plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,6 +42,22 @@ pub enum PlanEdit {
     },
     SetLimit {
         limit: Option<u64>,
+    },
+    /// Renames a transform's target (and optionally makes it a table or a view).
+    SetTarget {
+        target: String,
+        #[serde(default)]
+        target_kind: Option<TargetKind>,
+    },
+    /// Changes how a transform writes; `key` is the upsert's key columns.
+    SetWrite {
+        write: WriteMode,
+        #[serde(default)]
+        key: Vec<String>,
+    },
+    /// Replaces a transform's quality expectations.
+    SetExpectations {
+        expect: PlanExpectations,
     },
 }
 
@@ -113,6 +129,31 @@ fn apply_one(plan: &mut Plan, edit: &PlanEdit, catalog: &Catalog) -> Result<(), 
             plan.assumptions.push(format!("{question} — {answer}"));
         }
         PlanEdit::SetLimit { limit } => plan.limit = *limit,
+        PlanEdit::SetTarget { target, target_kind } => {
+            let transform = plan.transform.as_mut().ok_or(EditRejection::NotATransform)?;
+            let target = target.trim();
+            if target.is_empty() || !target.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.') {
+                return Err(EditRejection::InvalidTarget { target: target.to_owned() });
+            }
+            transform.target = target.to_owned();
+            if let Some(kind) = target_kind {
+                transform.target_kind = *kind;
+            }
+        }
+        PlanEdit::SetWrite { write, key } => {
+            let transform = plan.transform.as_mut().ok_or(EditRejection::NotATransform)?;
+            transform.write = *write;
+            transform.key = if *write == WriteMode::Upsert { key.clone() } else { Vec::new() };
+        }
+        PlanEdit::SetExpectations { expect } => {
+            let transform = plan.transform.as_mut().ok_or(EditRejection::NotATransform)?;
+            if let (Some(min), Some(max)) = (expect.min_rows, expect.max_rows)
+                && min > max
+            {
+                return Err(EditRejection::EmptyRowRange { min, max });
+            }
+            transform.expect = expect.clone();
+        }
     }
     // Strict re-checking refuses filters without a value; say so in the edit's own terms.
     if let Some(filter) = plan.filters.iter().find(|f| f.op.has_literal() && f.value.trim().is_empty()) {
@@ -177,5 +218,31 @@ mod tests {
         assert_eq!(edited.tables, ["singer", "concert"]);
         assert!(edited.open_questions.is_empty());
         assert_eq!(edited.assumptions, ["Which year? — 2014"]);
+    }
+
+    #[test]
+    fn transform_edits_need_a_transform_and_sane_values() {
+        let set = PlanEdit::SetTarget { target: "singer_counts".into(), target_kind: None };
+        let error = apply_edits(&plan(), std::slice::from_ref(&set), &catalog()).unwrap_err();
+        assert!(matches!(error, AgentError::InvalidEdit { reason: EditRejection::NotATransform, .. }));
+        let mut transform = plan();
+        transform.transform = Some(crate::plan::TransformPlan {
+            target: "x".into(),
+            target_kind: TargetKind::Table,
+            write: WriteMode::CreateAsSelect,
+            key: Vec::new(),
+            expect: PlanExpectations::default(),
+        });
+        let upsert = PlanEdit::SetWrite { write: WriteMode::Upsert, key: vec!["id".into()] };
+        let edited = apply_edits(&transform, &[set, upsert], &catalog()).unwrap();
+        let t = edited.transform.unwrap();
+        assert_eq!(
+            (t.target.as_str(), t.write, t.key.as_slice()),
+            ("singer_counts", WriteMode::Upsert, ["id".to_owned()].as_slice())
+        );
+        let bad = PlanEdit::SetTarget { target: "x; DROP TABLE singer".into(), target_kind: None };
+        assert!(apply_edits(&transform, &[bad], &catalog()).is_err());
+        let empty = PlanExpectations { min_rows: Some(5), max_rows: Some(1), ..PlanExpectations::default() };
+        assert!(apply_edits(&transform, &[PlanEdit::SetExpectations { expect: empty }], &catalog()).is_err());
     }
 }

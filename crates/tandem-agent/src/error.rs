@@ -52,6 +52,18 @@ pub enum AgentError {
     /// which cancels it.
     #[error("{stage:?} did not finish within the deadline of {deadline_ms} ms")]
     DeadlineExceeded { stage: Stage, deadline_ms: u64 },
+    /// The request writes a table, and this deployment has no transformer for its database.
+    #[error("this request writes a table or view, and transforms are not enabled for this database")]
+    TransformsDisabled,
+    /// The transform plan cannot run as it stands; a person fixes it by editing the plan.
+    #[error("the transform plan cannot run: {}", problems.join("; "))]
+    InvalidTransform { problems: Vec<String> },
+    /// Previewing, applying or exporting a transform failed in the database layer.
+    #[error("the transform failed")]
+    Transform {
+        #[source]
+        source: ExecError,
+    },
     /// Every repair tier spent its attempts; the last failure is attached.
     #[error("repair budgets exhausted after {n_attempts} attempts; last failure ({tier:?}): {last_failure}")]
     RepairBudgetExhausted { n_attempts: u32, tier: RepairTier, last_failure: String },
@@ -73,6 +85,10 @@ impl AgentError {
             AgentError::NotRetryable { .. } => "not_retryable",
             AgentError::DeadlineExceeded { .. } => "deadline_exceeded",
             AgentError::RepairBudgetExhausted { .. } => "repair_budget_exhausted",
+            AgentError::TransformsDisabled => "transforms_disabled",
+            AgentError::InvalidTransform { .. } => "invalid_transform",
+            // The database layer's own codes: transform_stale_preview, transform_already_applied, …
+            AgentError::Transform { source } => source.code(),
         }
     }
 }
@@ -111,4 +127,10 @@ pub enum EditRejection {
     NoSuchQuestion { index: usize },
     #[error("a filter with operator {op} needs a value")]
     MissingValue { op: String },
+    #[error("the plan is a query, not a transform: it has no target to change")]
+    NotATransform,
+    #[error("`{target}` is not a plain table name: use letters, digits and underscores")]
+    InvalidTarget { target: String },
+    #[error("the row range {min}..={max} is empty")]
+    EmptyRowRange { min: u64, max: u64 },
 }

@@ -38,6 +38,17 @@ pub enum Event {
         n_rows: usize,
         truncated: bool,
     },
+    /// A transform ran in the sandbox and its preview is ready.
+    PreviewReady {
+        rows_affected: u64,
+        target_rows: u64,
+        n_checks: usize,
+        n_checks_failed: usize,
+    },
+    /// A previewed transform was applied.
+    Applied {
+        rows_affected: u64,
+    },
     /// A session's turn changed status (sent by [`crate::session::Sessions`] only).
     TurnStatus {
         status: crate::session::TurnStatus,

@@ -71,6 +71,29 @@ pub struct Ledger {
     /// The SQL came from the plan cache.
     pub cache_hit: bool,
     pub wall_ms: f64,
+    /// What a transform's sandbox preview (and its apply) did; absent for queries.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transform: Option<TransformLedger>,
+}
+
+/// The transform part of a ledger: the last preview, how many ran, and the apply.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TransformLedger {
+    pub target: String,
+    pub write: String,
+    /// Sandbox runs, repairs included.
+    pub n_previews: u32,
+    /// How the last preview left the database unchanged (`file_copy`, `rolled_back_transaction`, …).
+    pub preview_method: String,
+    pub rows_affected: u64,
+    /// Rows in the target after the transform.
+    pub target_rows: u64,
+    pub n_checks: u32,
+    pub n_checks_failed: u32,
+    /// Time in the sandbox, summed over previews.
+    pub preview_ms: f64,
+    /// Rows the apply wrote; `None` until applied.
+    pub applied_rows: Option<u64>,
 }
 
 impl Ledger {

@@ -33,6 +33,9 @@
 //!         Outcome::Answered(answer) => drop((answer.sql, answer.rows, answer.ledger)),
 //!         // The plan came back with the requested tables added: show it and confirm again.
 //!         Outcome::NeedsMoreSchema(more) => drop(more.planned),
+//!         // A request that writes a table stops at its sandbox preview (only with a
+//!         // transformer): `pipeline.apply(&preview, "alice")` once the person approves.
+//!         Outcome::Previewed(preview) => drop(preview.preview.checks),
 //!     }
 //!     Ok(())
 //! }
@@ -55,12 +58,13 @@ mod repair;
 mod reply;
 pub mod session;
 mod stage;
+pub mod transform;
 
 pub use baseline::{Baseline, BaselineAnswer};
 pub use cache::PlanCache;
 pub use config::{AgentConfig, ConfirmPolicy, RepairBudgets, Routing};
 pub use events::{Event, EventSink};
-pub use ledger::{Ledger, Prices, TierLedger};
+pub use ledger::{Ledger, Prices, TierLedger, TransformLedger};
 pub use pipeline::{Answer, ConfirmedQuestion, Decision, Deps, MoreSchema, Outcome, Pipeline, PlannedQuestion};
 pub use session::{SessionError, SessionEvent, SessionId, SessionStore, Sessions, TurnRecord, TurnStatus};
 
@@ -68,7 +72,8 @@ pub use check::{check_plan, resolve_table};
 pub use edit::{PlanEdit, apply_edits};
 pub use error::{AgentError, EditRejection, ModelTier};
 pub use plan::{
-    Aggregate, ColumnRef, Complexity, Filter, FilterOp, Join, Measure, OrderBy, PLAN_VERSION, Plan, PlanHash,
-    plan_json_schema,
+    Aggregate, ColumnRef, Complexity, Filter, FilterOp, Join, Measure, OrderBy, PLAN_VERSION, Plan, PlanExpectations,
+    PlanHash, TargetKind, TransformPlan, WriteMode, plan_json_schema, transform_plan_json_schema,
 };
 pub use stage::Stage;
+pub use transform::{Applied, Intent, TransformPreview};

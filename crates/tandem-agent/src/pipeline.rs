@@ -9,13 +9,13 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use tandem_core::{Catalog, CatalogVersion};
-use tandem_exec::{Executor, Rows};
+use tandem_exec::{ApplyRequest, Executor, Migration, Rows, Transformer};
 use tandem_llm::ChatModel;
 use tandem_retrieval::{SchemaIndex, SchemaSlice};
 use tandem_sql::{PlanFilter, Policy, Scope};
 
 use crate::cache::PlanCache;
-use crate::check::recheck_plan;
+use crate::check::{recheck_plan, resolve_table};
 use crate::config::{AgentConfig, ConfirmPolicy, Routing};
 use crate::edit::{PlanEdit, apply_edits};
 use crate::error::AgentError;
@@ -26,6 +26,8 @@ use crate::planner::{EarlierTurn, PlannerSettings, write_plan};
 use crate::prompt::{Conversation, counterfactual_full_schema_request, scope_tables};
 use crate::repair::{FirstSql, Run, RunOutcome};
 use crate::stage::Stage;
+use crate::transform::run::TransformRun;
+use crate::transform::{Applied, Intent, TransformPreview, classify, ground, settle, spec_for, transform_problems};
 
 /// The capabilities a pipeline holds, as trait objects only.
 #[derive(Debug, Clone)]
@@ -46,6 +48,8 @@ pub struct Pipeline {
     deps: Deps,
     config: AgentConfig,
     events: EventSink,
+    /// Writes previewed transforms; without one, requests that write are refused.
+    transformer: Option<Arc<dyn Transformer>>,
 }
 
 /// A planned question: the plan, the slice it came from, and where the gate left it.
@@ -112,6 +116,9 @@ impl ConfirmedQuestion {
 #[derive(Debug)]
 pub enum Outcome {
     Answered(Answer),
+    /// A transform ran in the sandbox: its preview waits for [`Pipeline::apply`],
+    /// [`Pipeline::export`], or nothing (a cancel writes nothing).
+    Previewed(Box<TransformPreview>),
     /// The large model needs tables outside the plan: here is the plan with them added (those
     /// that exist), back at the confirm gate.
     NeedsMoreSchema(MoreSchema),
@@ -142,7 +149,19 @@ pub struct MoreSchema {
 
 impl Pipeline {
     pub fn new(deps: Deps, config: AgentConfig) -> Self {
-        Self { deps, config, events: EventSink::none() }
+        Self { deps, config, events: EventSink::none(), transformer: None }
+    }
+
+    /// Enables transforms: requests that write a table or view are previewed through
+    /// `transformer` and applied only by [`Pipeline::apply`].
+    pub fn with_transformer(mut self, transformer: Arc<dyn Transformer>) -> Self {
+        self.transformer = Some(transformer);
+        self
+    }
+
+    /// Whether requests that write tables are enabled.
+    pub fn transforms_enabled(&self) -> bool {
+        self.transformer.is_some()
     }
 
     pub fn with_events(mut self, events: EventSink) -> Self {
@@ -186,12 +205,17 @@ impl Pipeline {
             Some(earlier) => format!("{question} {}", earlier.plan.tables.join(" ")),
             None => question.to_owned(),
         };
-        let slice = self.deps.index.retrieve(&query, self.config.slice_budget_tokens);
         let mut ledger = Ledger::default();
+        let intent = classify(self.deps.small.as_ref(), question, &self.config.small_prices, &mut ledger).await?;
+        if intent == Intent::Transform && self.transformer.is_none() {
+            return Err(AgentError::TransformsDisabled);
+        }
+        let slice = self.deps.index.retrieve(&query, self.config.slice_budget_tokens);
         let settings = PlannerSettings {
             max_tokens: self.config.plan_max_tokens,
             n_attempts: self.config.plan_attempts,
             prices: &self.config.small_prices,
+            intent,
         };
         let planning =
             write_plan(self.deps.small.as_ref(), question, earlier, &slice, self.catalog(), settings, &mut ledger);
@@ -200,6 +224,8 @@ impl Pipeline {
         })??;
         let earlier_question = earlier.map_or("", |e| e.question);
         crate::ground::drop_invented_numbers(&mut plan, &[question, earlier_question]);
+        ground(&mut plan, question);
+        settle(&mut plan, self.catalog());
         ledger.wall_ms += started.elapsed().as_secs_f64() * 1_000.0;
         self.events.send(Event::StageFinished { stage: Stage::Planned, elapsed_ms: ledger.wall_ms });
         let planned = PlannedQuestion {
@@ -218,7 +244,8 @@ impl Pipeline {
     fn gate(&self, mut planned: PlannedQuestion) -> PlannedQuestion {
         let ask = match self.config.confirm {
             ConfirmPolicy::Always => true,
-            ConfirmPolicy::WhenAmbiguous => planned.plan.is_ambiguous(),
+            // A transform writes to the database: a person looks at every one.
+            ConfirmPolicy::WhenAmbiguous => planned.plan.is_ambiguous() || planned.plan.is_transform(),
             ConfirmPolicy::Never => false,
         };
         let next = if ask { Stage::AwaitingConfirmation } else { Stage::Confirmed };
@@ -236,6 +263,10 @@ impl Pipeline {
         };
         if !edits.is_empty() {
             planned.plan = apply_edits(&planned.plan, &edits, self.catalog())?;
+        }
+        let problems = transform_problems(&planned.plan, self.catalog(), self.deps.executor.dialect());
+        if !problems.is_empty() {
+            return Err(AgentError::InvalidTransform { problems });
         }
         if planned.stage != Stage::Confirmed {
             planned.stage = planned.stage.advance(Stage::Confirmed)?;
@@ -272,8 +303,12 @@ impl Pipeline {
         self.run(confirmed).await
     }
 
-    /// Generates, validates, executes and repairs a confirmed question.
+    /// Generates, validates, executes and repairs a confirmed question; a transform stops at
+    /// its sandbox preview.
     pub async fn run(&self, confirmed: ConfirmedQuestion) -> Result<Outcome, AgentError> {
+        if confirmed.0.plan.is_transform() {
+            return self.run_transform(confirmed.0).await.map(|preview| Outcome::Previewed(Box::new(preview)));
+        }
         let started = Instant::now();
         let ConfirmedQuestion(planned) = confirmed;
         let catalog = Arc::clone(self.catalog());
@@ -378,6 +413,177 @@ impl Pipeline {
         }
         MoreSchema { requested, reason, planned: gated }
     }
+}
+
+impl Pipeline {
+    fn transformer(&self) -> Result<&dyn Transformer, AgentError> {
+        self.transformer.as_deref().ok_or(AgentError::TransformsDisabled)
+    }
+
+    /// Writes the transform's SQL with the large model and previews it in the sandbox, with
+    /// tiered repair; nothing is written.
+    async fn run_transform(&self, planned: PlannedQuestion) -> Result<TransformPreview, AgentError> {
+        let started = Instant::now();
+        let transformer = self.transformer()?;
+        let catalog = Arc::clone(self.catalog());
+        let dialect = self.deps.executor.dialect();
+        let plan = planned.plan.clone();
+        let problems = transform_problems(&plan, &catalog, dialect);
+        if !problems.is_empty() {
+            return Err(AgentError::InvalidTransform { problems });
+        }
+        let Some(transform_plan) = &plan.transform else { return Err(AgentError::InvalidTransform { problems }) };
+        let spec = spec_for(transform_plan, &plan.tables, &catalog);
+        let base = Conversation::transform(dialect, &catalog, &plan, &planned.question);
+        let mut ledger = planned.ledger.clone();
+        let large = self.deps.large.as_ref();
+        ledger.scoped_prompt_tokens = u64::from(large.estimate_prompt_tokens(&base.request(0)));
+        let full = counterfactual_full_schema_request(dialect, &catalog, &plan, &planned.question);
+        ledger.counterfactual_full_schema_prompt_tokens = u64::from(large.estimate_prompt_tokens(&full));
+        let mut trace = planned.trace.clone();
+        self.events.send(Event::StageStarted { stage: Stage::Generated });
+        let run = TransformRun {
+            small: self.deps.small.as_ref(),
+            large,
+            transformer,
+            config: &self.config,
+            catalog: &catalog,
+            policy: transform_policy(&plan, &catalog, dialect),
+            spec,
+            base,
+            events: &self.events,
+            ledger: &mut ledger,
+            stage: planned.stage,
+            trace: &mut trace,
+        };
+        let previewed = tokio::time::timeout(self.config.deadline(), run.run()).await.map_err(|_| {
+            AgentError::DeadlineExceeded { stage: Stage::Generated, deadline_ms: self.config.deadline_ms }
+        })??;
+        ledger.wall_ms += started.elapsed().as_secs_f64() * 1_000.0;
+        Ok(TransformPreview {
+            question: planned.question,
+            plan_hash: plan.canonical_hash(),
+            plan,
+            sql: previewed.transform.statements().map(str::to_owned).collect(),
+            preview: previewed.preview,
+            ledger,
+            trace,
+            notes: previewed.notes,
+            transform: previewed.transform,
+        })
+    }
+
+    /// Applies a previewed transform for real, once: the person's approval. Refused without a
+    /// database write when its checks failed, when the catalog changed since the preview
+    /// (`transform_stale_preview`: call [`Pipeline::refresh_preview`] and show the new preview), or when
+    /// it was applied already.
+    pub async fn apply(&self, preview: &TransformPreview, actor: &str) -> Result<Applied, AgentError> {
+        let started = Instant::now();
+        let transformer = self.transformer()?;
+        let request = self.apply_request(preview, actor);
+        let record = transformer
+            .apply(&preview.transform, &preview.preview.receipt, &request)
+            .await
+            .map_err(|source| AgentError::Transform { source })?;
+        let mut ledger = preview.ledger.clone();
+        if let Some(transform) = ledger.transform.as_mut() {
+            transform.applied_rows = Some(record.rows_affected);
+        }
+        ledger.wall_ms += started.elapsed().as_secs_f64() * 1_000.0;
+        let mut trace = preview.trace.clone();
+        trace.push(Stage::Applied);
+        self.events.send(Event::Applied { rows_affected: record.rows_affected });
+        Ok(Applied { record, ledger, trace })
+    }
+
+    /// The previewed transform as a migration file instead of applying it; the same refusals
+    /// as [`Pipeline::apply`].
+    pub fn export(&self, preview: &TransformPreview, actor: &str) -> Result<Migration, AgentError> {
+        let request = self.apply_request(preview, actor);
+        self.transformer()?
+            .export(&preview.transform, &preview.preview.receipt, &request)
+            .map_err(|source| AgentError::Transform { source })
+    }
+
+    /// Validates the same SQL against the current catalog and previews it again, without a
+    /// model call: for a preview the catalog moved under, or one restored after a restart.
+    pub async fn refresh_preview(&self, preview: &TransformPreview) -> Result<TransformPreview, AgentError> {
+        self.preview_sql(&preview.question, preview.plan.clone(), &preview.script(), preview.ledger.clone()).await
+    }
+
+    /// Previews stored transform SQL for a confirmed transform plan, without a model call. A
+    /// plan or SQL the current catalog no longer accepts is refused with the reasons.
+    pub async fn preview_sql(
+        &self,
+        question: &str,
+        plan: Plan,
+        sql: &str,
+        mut ledger: Ledger,
+    ) -> Result<TransformPreview, AgentError> {
+        let started = Instant::now();
+        let transformer = self.transformer()?;
+        let catalog = Arc::clone(self.catalog());
+        let dialect = self.deps.executor.dialect();
+        let problems = transform_problems(&plan, &catalog, dialect);
+        let Some(transform_plan) = plan.transform.as_ref().filter(|_| problems.is_empty()) else {
+            return Err(AgentError::InvalidTransform { problems });
+        };
+        let spec = spec_for(transform_plan, &plan.tables, &catalog);
+        let transform =
+            tandem_sql::validate_transform(sql, &spec, &transform_policy(&plan, &catalog, dialect), &catalog)
+                .map_err(|rejection| AgentError::InvalidTransform { problems: vec![rejection.to_string()] })?;
+        let preview = transformer.preview(&transform).await.map_err(|source| AgentError::Transform { source })?;
+        let summary = ledger.transform.get_or_insert_with(Default::default);
+        summary.target = spec.target.to_string();
+        summary.write = spec.write.as_str().to_owned();
+        summary.n_previews = summary.n_previews.saturating_add(1);
+        summary.preview_method = preview.method.as_str().to_owned();
+        summary.rows_affected = preview.rows_affected;
+        summary.target_rows = preview.target_rows;
+        summary.n_checks = u32::try_from(preview.checks.len()).unwrap_or(u32::MAX);
+        summary.n_checks_failed = u32::try_from(preview.failed_checks().count()).unwrap_or(u32::MAX);
+        let elapsed_ms = started.elapsed().as_secs_f64() * 1_000.0;
+        summary.preview_ms += elapsed_ms;
+        ledger.wall_ms += elapsed_ms;
+        self.events.send(Event::PreviewReady {
+            rows_affected: preview.rows_affected,
+            target_rows: preview.target_rows,
+            n_checks: preview.checks.len(),
+            n_checks_failed: preview.failed_checks().count(),
+        });
+        Ok(TransformPreview {
+            question: question.trim().to_owned(),
+            plan_hash: plan.canonical_hash(),
+            plan,
+            sql: transform.statements().map(str::to_owned).collect(),
+            preview,
+            ledger,
+            trace: vec![Stage::Confirmed, Stage::Validated, Stage::Executed, Stage::Previewed],
+            notes: Vec::new(),
+            transform,
+        })
+    }
+
+    fn apply_request(&self, preview: &TransformPreview, actor: &str) -> ApplyRequest {
+        ApplyRequest {
+            actor: actor.to_owned(),
+            plan_json: preview.plan.to_compact_json(),
+            current_catalog: self.deps.index.version(),
+            idempotency_key: None,
+        }
+    }
+}
+
+/// The validator's policy for a transform plan: the sources' scope, with the target readable
+/// too (an upsert or insert may look at what it writes).
+fn transform_policy(plan: &Plan, catalog: &Catalog, dialect: tandem_core::Dialect) -> Policy {
+    let mut policy = policy_for(plan, catalog, dialect, u64::MAX);
+    if let (Some(scope), Some(target)) =
+        (policy.scope.as_mut(), plan.transform.as_ref().and_then(|t| resolve_table(catalog, &t.target)))
+    {
+        scope.tables.push(target.name.clone());
+    }
+    policy
 }
 
 /// A stored question brought back into a pipeline, e.g. after a restart.

@@ -46,6 +46,10 @@ pub struct Plan {
     /// Whether an empty result would mean the query is wrong (false for "are there any …?").
     #[serde(default = "yes")]
     pub expects_rows: bool,
+    /// Present when the request writes a table or view (an ETL transform) instead of asking a
+    /// question; `tables` are then its sources. Absent from a query plan's JSON.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transform: Option<TransformPlan>,
 }
 
 fn plan_version() -> u32 {
@@ -74,7 +78,13 @@ impl Plan {
             open_questions: Vec::new(),
             complexity: Complexity::Simple,
             expects_rows: true,
+            transform: None,
         }
+    }
+
+    /// Whether the plan writes a table or view rather than answering with rows.
+    pub fn is_transform(&self) -> bool {
+        self.transform.is_some()
     }
 
     /// Whether a person should look at the plan under the `when_ambiguous` policy.
@@ -95,7 +105,7 @@ impl Plan {
         filters.sort();
         let mut group_by: Vec<String> = self.group_by.iter().map(|c| c.to_string().to_ascii_lowercase()).collect();
         group_by.sort();
-        let canonical = serde_json::json!({
+        let mut canonical = serde_json::json!({
             "version": self.version,
             "tables": tables,
             "columns": self.columns.iter().map(|c| c.to_string().to_ascii_lowercase()).collect::<Vec<_>>(),
@@ -109,6 +119,10 @@ impl Plan {
             "assumptions": self.assumptions,
             "expects_rows": self.expects_rows,
         });
+        // Only transforms carry the key, so query plans hash as they did before transforms.
+        if let (Some(transform), Some(object)) = (&self.transform, canonical.as_object_mut()) {
+            object.insert("transform".to_owned(), serde_json::to_value(transform).unwrap_or_default());
+        }
         let digest = Sha256::digest(canonical.to_string().as_bytes());
         PlanHash(digest.into())
     }
@@ -247,6 +261,94 @@ pub enum Complexity {
     Complex,
 }
 
+/// What a transform writes and how: the declaration its SQL is validated against, editable
+/// at confirmation like the rest of the plan.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct TransformPlan {
+    /// The table or view written, as `name` or `schema.name`.
+    pub target: String,
+    #[serde(default)]
+    pub target_kind: TargetKind,
+    pub write: WriteMode,
+    /// The columns an upsert matches rows on; empty for other write modes.
+    #[serde(default)]
+    pub key: Vec<String>,
+    #[serde(default)]
+    pub expect: PlanExpectations,
+}
+
+/// Whether a transform's target is a table or a view.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetKind {
+    #[default]
+    Table,
+    View,
+}
+
+/// How a transform writes its target (`tandem_sql::WriteKind` without the upsert key).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WriteMode {
+    /// A new table or view from a query.
+    CreateAsSelect,
+    /// Rows added to an existing table.
+    InsertSelect,
+    /// Rows inserted, or updated where the key matches, in an existing table.
+    Upsert,
+    /// The target's contents (or definition) replaced.
+    Replace,
+}
+
+impl WriteMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WriteMode::CreateAsSelect => "create_as_select",
+            WriteMode::InsertSelect => "insert_select",
+            WriteMode::Upsert => "upsert",
+            WriteMode::Replace => "replace",
+        }
+    }
+
+    /// Reads a mode as written by a person (`create`, `insert`, `upsert`, `replace`, or the
+    /// snake_case names).
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.trim().to_ascii_lowercase().replace(['-', ' '], "_").as_str() {
+            "create_as_select" | "create" | "ctas" => Some(WriteMode::CreateAsSelect),
+            "insert_select" | "insert" | "append" => Some(WriteMode::InsertSelect),
+            "upsert" | "merge" => Some(WriteMode::Upsert),
+            "replace" | "rebuild" => Some(WriteMode::Replace),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for WriteMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Quality expectations on the target after the transform, checked in the preview.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct PlanExpectations {
+    /// Column sets whose values must be unique (each set one key).
+    #[serde(default)]
+    pub unique: Vec<Vec<String>>,
+    #[serde(default)]
+    pub not_null: Vec<String>,
+    #[serde(default)]
+    pub min_rows: Option<u64>,
+    #[serde(default)]
+    pub max_rows: Option<u64>,
+}
+
+impl PlanExpectations {
+    pub fn is_empty(&self) -> bool {
+        self.unique.is_empty() && self.not_null.is_empty() && self.min_rows.is_none() && self.max_rows.is_none()
+    }
+}
+
 /// The SHA-256 of a plan's canonical form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct PlanHash([u8; 32]);
@@ -261,6 +363,39 @@ impl Serialize for PlanHash {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)
     }
+}
+
+/// The JSON schema the planner's output is constrained to when the request is a transform:
+/// the query plan's schema with a required `transform` section.
+pub fn transform_plan_json_schema() -> serde_json::Value {
+    let mut schema = plan_json_schema();
+    let names = serde_json::json!({ "type": "array", "items": { "type": "string" } });
+    let transform = serde_json::json!({
+        "type": "object",
+        "properties": {
+            "target": { "type": "string" },
+            "target_kind": { "type": "string", "enum": ["table", "view"] },
+            "write": { "type": "string", "enum": ["create_as_select", "insert_select", "upsert", "replace"] },
+            "key": names,
+            "expect": {
+                "type": "object",
+                "properties": {
+                    "unique": { "type": "array", "items": names },
+                    "not_null": names,
+                    "min_rows": { "type": ["integer", "null"] },
+                    "max_rows": { "type": ["integer", "null"] }
+                }
+            }
+        },
+        "required": ["target", "write"]
+    });
+    if let Some(properties) = schema.get_mut("properties").and_then(|p| p.as_object_mut()) {
+        properties.insert("transform".to_owned(), transform);
+    }
+    if let Some(required) = schema.get_mut("required").and_then(|r| r.as_array_mut()) {
+        required.push(serde_json::json!("transform"));
+    }
+    schema
 }
 
 /// The JSON schema the planner's output is constrained to.
@@ -340,5 +475,28 @@ mod tests {
         b.columns.reverse();
         assert_ne!(a.canonical_hash(), b.canonical_hash());
         assert_eq!(a.canonical_hash().to_string().len(), 64);
+    }
+
+    #[test]
+    fn a_query_plan_carries_no_transform_key() {
+        let mut plan = Plan::new();
+        plan.tables = vec!["orders".into()];
+        assert!(!plan.to_compact_json().contains("transform"));
+        let query_hash = plan.canonical_hash();
+        plan.transform = Some(TransformPlan {
+            target: "daily".into(),
+            target_kind: TargetKind::Table,
+            write: WriteMode::CreateAsSelect,
+            key: Vec::new(),
+            expect: PlanExpectations::default(),
+        });
+        assert_ne!(plan.canonical_hash(), query_hash);
+        let read: Plan = serde_json::from_str(&plan.to_compact_json()).unwrap();
+        assert_eq!(read, plan);
+        let sparse: Plan =
+            serde_json::from_str(r#"{"tables": ["orders"], "transform": {"target": "t", "write": "upsert"}}"#).unwrap();
+        assert_eq!(sparse.transform.map(|t| (t.write, t.target_kind)), Some((WriteMode::Upsert, TargetKind::Table)));
+        assert_eq!(WriteMode::parse("Insert"), Some(WriteMode::InsertSelect));
+        assert_eq!(WriteMode::parse("nope"), None);
     }
 }

@@ -8,13 +8,23 @@ use tandem_retrieval::SchemaSlice;
 use crate::check::check_plan;
 use crate::error::{AgentError, ModelTier};
 use crate::ledger::{Ledger, Prices};
-use crate::plan::{Plan, plan_json_schema};
+use crate::plan::{Plan, plan_json_schema, transform_plan_json_schema};
+use crate::transform::Intent;
 
 const SYSTEM: &str = "You plan SQL queries. Given a database schema and a question, reply with one JSON object, \
 the plan: the tables and columns needed, joins (left/right columns), filters with the literal values as stored \
 (see the matched values), group_by, grain, measures (aggregate + column), order_by, limit, the assumptions you \
 make, open_questions for anything the question leaves undecided, and complexity (simple: one or two tables and \
 no nesting; moderate; complex: nesting, windows or several aggregates). Use only names from the schema.";
+
+const TRANSFORM_SYSTEM: &str = "You plan data transforms: the request asks to write a table or view from the \
+data. Given a database schema and the request, reply with one JSON object, the plan: tables (the source tables \
+read), columns, joins (left/right columns), filters with the literal values as stored, group_by, measures \
+(aggregate + column), and transform: target (the table or view to write: the name the request gives, else a new \
+snake_case name), target_kind (table or view), write (create_as_select: a new table or view; insert_select: add \
+rows to an existing table; upsert: insert or update rows of an existing table matched on key columns; replace: \
+replace the target's contents), key (the upsert's key columns), expect (unique: column lists that identify a row \
+of the target; not_null: target columns that must have values; min_rows). Use only names from the schema.";
 
 /// How the planner is called.
 #[derive(Debug, Clone, Copy)]
@@ -23,6 +33,8 @@ pub(crate) struct PlannerSettings<'a> {
     /// Calls allowed, the first included; later ones append what was wrong with the reply.
     pub n_attempts: u32,
     pub prices: &'a Prices,
+    /// A transform plan carries a required `transform` section.
+    pub intent: Intent,
 }
 
 /// The turn a follow-up question builds on.
@@ -53,12 +65,16 @@ pub(crate) async fn write_plan(
         ));
     }
     user.push_str(&format!("Question: {}", question.trim()));
-    let mut messages = vec![Message::system(SYSTEM), Message::user(user)];
+    let (system, schema) = match settings.intent {
+        Intent::Query => (SYSTEM, plan_json_schema()),
+        Intent::Transform => (TRANSFORM_SYSTEM, transform_plan_json_schema()),
+    };
+    let mut messages = vec![Message::system(system), Message::user(user)];
     let mut last_problem = String::from("no attempt was made");
     for _ in 0..settings.n_attempts.max(1) {
         let request = ChatRequest::new(messages.clone())
             .with_max_tokens(settings.max_tokens)
-            .with_json_schema("plan", plan_json_schema());
+            .with_json_schema("plan", schema.clone());
         let mut sink = discard_deltas;
         let completion = small
             .complete(&request, &mut sink)
@@ -68,8 +84,26 @@ pub(crate) async fn write_plan(
         let parsed = extract_json(&completion.text)
             .map_err(|e| e.to_string())
             .and_then(|value| serde_json::from_value::<Plan>(value).map_err(|e| e.to_string()));
+        let parsed = parsed.and_then(|plan| match (settings.intent, &plan.transform) {
+            (Intent::Transform, None) => Err("the plan has no transform section".to_owned()),
+            _ => Ok(plan),
+        });
         match parsed {
-            Ok(plan) => return check_plan(plan, catalog, &slice.joins),
+            Ok(mut plan) => {
+                match plan.transform.as_ref().map(|t| t.target.trim().to_owned()) {
+                    _ if settings.intent == Intent::Query => plan.transform = None,
+                    // The target is written, not read: keep it out of the sources the checker
+                    // resolves (a new target is not in the catalog yet).
+                    Some(target) => {
+                        let other = |table: &str| !table.eq_ignore_ascii_case(&target);
+                        plan.tables.retain(|t| other(t));
+                        plan.columns.retain(|c| other(&c.table));
+                        plan.group_by.retain(|c| other(&c.table));
+                    }
+                    None => {}
+                }
+                return check_plan(plan, catalog, &slice.joins);
+            }
             Err(problem) => {
                 messages.push(Message::assistant(completion.text));
                 messages.push(Message::user(format!(

@@ -12,7 +12,7 @@ use tandem_llm::{ChatRequest, Message};
 use tandem_retrieval::{RenderOptions, render_catalog, render_table};
 
 use crate::check::resolve_table;
-use crate::plan::Plan;
+use crate::plan::{Plan, TargetKind, TransformPlan, WriteMode};
 
 const SYSTEM: &str = "You write one read-only SQL query that answers the question, following the confirmed plan. \
 Use only the tables and columns in the schema below. Reply with JSON only: {\"sql\": \"<one SELECT statement>\"}. \
@@ -116,6 +116,54 @@ fn user_turn(schema: &str, plan: &Plan, question: &str) -> String {
     format!("Schema:\n{schema}\nConfirmed plan:\n{}\n\nQuestion: {}", plan.to_compact_json(), question.trim())
 }
 
+const TRANSFORM_SYSTEM: &str = "You write the SQL that performs a confirmed data transform: it writes only the \
+target the plan names and reads the plan's source tables. Use only the tables and columns in the schema below. \
+Reply with JSON only: {\"sql\": \"<the statements, separated by ;>\"}. Name every column the target gets \
+(AS aliases). Never write, alter or drop any other table.";
+
+/// The static system message for transforms on one dialect.
+pub fn transform_prefix(dialect: Dialect) -> String {
+    format!("{TRANSFORM_SYSTEM}\n\n{}", dialect_rules(dialect))
+}
+
+/// How the plan's write mode is written in SQL, with the plan's own target name.
+fn write_instruction(transform: &TransformPlan, dialect: Dialect) -> String {
+    let target = transform.target.trim();
+    let key = transform.key.join(", ");
+    match (transform.write, transform.target_kind) {
+        (WriteMode::CreateAsSelect, TargetKind::View) => format!("Write: CREATE VIEW {target} AS SELECT …"),
+        (WriteMode::CreateAsSelect, TargetKind::Table) => format!("Write: CREATE TABLE {target} AS SELECT …"),
+        (WriteMode::InsertSelect, _) => format!("Write: INSERT INTO {target} (<its columns>) SELECT …"),
+        (WriteMode::Upsert, _) if dialect == Dialect::Mysql => format!(
+            "Write: INSERT INTO {target} (<its columns>) SELECT … ON DUPLICATE KEY UPDATE <column> = VALUES(<column>), … \
+             (rows match on {key})"
+        ),
+        (WriteMode::Upsert, _) => format!(
+            "Write: INSERT INTO {target} (<its columns>) SELECT … WHERE true ON CONFLICT ({key}) DO UPDATE SET \
+             <column> = excluded.<column>, …"
+        ),
+        (WriteMode::Replace, TargetKind::View) => {
+            format!("Write: DROP VIEW IF EXISTS {target}; CREATE VIEW {target} AS SELECT …")
+        }
+        (WriteMode::Replace, TargetKind::Table) => {
+            format!("Write: DELETE FROM {target}; INSERT INTO {target} (<its columns>) SELECT …")
+        }
+    }
+}
+
+/// The tables a transform's prompt shows: the plan's sources and bridges, and the target when
+/// it exists (an insert must match its columns), in catalog order.
+pub fn transform_scope_tables<'a>(plan: &Plan, catalog: &'a Catalog) -> Vec<&'a Table> {
+    let mut tables = scope_tables(plan, catalog);
+    if let Some(target) = plan.transform.as_ref().and_then(|t| resolve_table(catalog, &t.target))
+        && !tables.iter().any(|t| t.name == target.name)
+    {
+        tables.push(target);
+        tables.sort_by_key(|t| catalog.tables.iter().position(|c| c.name == t.name));
+    }
+    tables
+}
+
 /// A conversation with one model about one question's SQL: the generation prompt, then every
 /// repair turn appended in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -133,6 +181,17 @@ impl Conversation {
             messages: vec![Message::system(static_prefix(dialect)), Message::user(user_turn(&schema, plan, question))],
             planned: true,
         }
+    }
+
+    /// The generation prompt for a confirmed transform plan: the transform prefix, the sources
+    /// (and an existing target) in catalog order, the plan, how to write it, and the request.
+    pub fn transform(dialect: Dialect, catalog: &Catalog, plan: &Plan, request: &str) -> Self {
+        let options = RenderOptions::default();
+        let schema: String =
+            transform_scope_tables(plan, catalog).into_iter().map(|t| render_table(t, None, &options)).collect();
+        let write = plan.transform.as_ref().map(|t| write_instruction(t, dialect)).unwrap_or_default();
+        let user = format!("{}\n{write}", user_turn(&schema, plan, request));
+        Self { messages: vec![Message::system(transform_prefix(dialect)), Message::user(user)], planned: true }
     }
 
     /// The baseline the design argues against (`large-full-schema` in `tandem eval`): the
@@ -232,5 +291,24 @@ mod tests {
         b.append_repair("{\"sql\": \"SELEC 1\"}", "syntax error");
         assert_eq!(&b.messages()[..2], a.messages());
         assert_eq!(b.messages().len(), 4);
+    }
+
+    #[test]
+    fn a_transform_prompt_shows_its_sources_and_existing_target_only() {
+        let catalog = Catalog::new(vec![table("singer", &[]), table("concert", &[]), table("singer_stats", &[])]);
+        let mut plan = Plan::new();
+        plan.tables = vec!["singer".into()];
+        plan.transform = Some(TransformPlan {
+            target: "singer_stats".into(),
+            target_kind: TargetKind::Table,
+            write: WriteMode::Upsert,
+            key: vec!["id".into()],
+            expect: Default::default(),
+        });
+        let conversation = Conversation::transform(Dialect::Sqlite, &catalog, &plan, "Upsert singer counts");
+        let user = &conversation.messages()[1].content;
+        assert!(user.contains("singer_stats") && user.contains("ON CONFLICT (id)"), "{user}");
+        assert!(!user.contains("concert"), "{user}");
+        assert_eq!(conversation.messages()[0].content, transform_prefix(Dialect::Sqlite));
     }
 }

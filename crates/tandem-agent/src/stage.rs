@@ -25,6 +25,10 @@ pub enum Stage {
     Executed,
     /// Rows are ready for the person.
     Answered,
+    /// A transform ran in the sandbox; its preview waits for a person to approve applying it.
+    Previewed,
+    /// The previewed transform was applied for real.
+    Applied,
     /// The large model asked for tables outside the plan; back to retrieval and confirmation.
     NeedsMoreSchema,
     Cancelled,
@@ -45,7 +49,8 @@ impl Stage {
                 | (Confirmed, Generated | NeedsMoreSchema)
                 | (Generated, Generated | Validated | NeedsMoreSchema)
                 | (Validated, Executed | Generated)
-                | (Executed, Answered | Generated)
+                | (Executed, Answered | Previewed | Generated)
+                | (Previewed, Applied)
         )
     }
 
@@ -55,7 +60,7 @@ impl Stage {
     }
 
     pub fn is_terminal(self) -> bool {
-        matches!(self, Stage::Answered | Stage::NeedsMoreSchema | Stage::Cancelled | Stage::Failed)
+        matches!(self, Stage::Answered | Stage::Applied | Stage::NeedsMoreSchema | Stage::Cancelled | Stage::Failed)
     }
 
     /// Whether a large-model call may happen in this stage.
@@ -84,5 +89,15 @@ mod tests {
             assert!(stage.advance(Stage::Generated).is_err());
         }
         assert!(Stage::Executed.advance(Stage::Cancelled).is_ok());
+    }
+
+    #[test]
+    fn a_preview_waits_for_approval_without_the_large_model() {
+        assert_eq!(Stage::Executed.advance(Stage::Previewed).unwrap(), Stage::Previewed);
+        assert!(!Stage::Previewed.allows_large_model());
+        assert!(!Stage::Previewed.is_terminal());
+        assert!(Stage::Previewed.advance(Stage::Cancelled).is_ok());
+        assert!(Stage::Answered.advance(Stage::Applied).is_err());
+        assert!(Stage::Applied.is_terminal());
     }
 }

@@ -3,8 +3,10 @@
 use std::sync::Arc;
 
 use anyhow::{Context as _, bail};
+use tandem_core::TableName;
 use tandem_exec::{
-    Executor, MysqlConfig, MysqlExecutor, PostgresConfig, PostgresExecutor, SqliteExecutor, SqliteOptions,
+    AuditLog, Executor, MysqlConfig, MysqlExecutor, MysqlTransformer, PostgresConfig, PostgresExecutor,
+    PostgresTransformer, SqliteExecutor, SqliteOptions, SqliteTransformer, TransformOptions, Transformer,
 };
 
 use crate::config::Config;
@@ -34,6 +36,40 @@ pub async fn open(config: &Config, db: Option<&str>) -> anyhow::Result<(String, 
     let executor = SqliteExecutor::open(path, &SqliteOptions::default())
         .with_context(|| format!("opening SQLite database {path}"))?;
     Ok((path.to_owned(), Arc::new(executor)))
+}
+
+/// A transformer for `db` (the same forms as [`open`]) when the configuration enables
+/// transforms for it: `[transforms] enabled` if set, else on for the demo warehouse only.
+pub async fn open_transformer(config: &Config, db: Option<&str>) -> anyhow::Result<Option<Arc<dyn Transformer>>> {
+    let db = db.map(str::trim).filter(|d| !d.is_empty());
+    if !config.transforms.enabled.unwrap_or(db.is_none()) {
+        return Ok(None);
+    }
+    let mut options = TransformOptions::default();
+    if let Some(table) = &config.transforms.audit_table {
+        options.audit = AuditLog::Table(TableName::new(table.clone()));
+    }
+    let transformer: Arc<dyn Transformer> = match db {
+        None => Arc::new(SqliteTransformer::open(ensure_demo_db(config)?.0, options)?),
+        Some(db) if db.starts_with("postgres://") || db.starts_with("postgresql://") => Arc::new(
+            PostgresTransformer::connect(&PostgresConfig::new(db), options)
+                .await
+                .context("connecting to PostgreSQL for transforms")?,
+        ),
+        Some(db) if db.starts_with("mysql://") || db.starts_with("mariadb://") => {
+            let url = db.replacen("mariadb://", "mysql://", 1);
+            Arc::new(
+                MysqlTransformer::connect(&MysqlConfig::new(url), options)
+                    .await
+                    .context("connecting to MySQL/MariaDB for transforms")?,
+            )
+        }
+        Some(db) => {
+            let path = db.strip_prefix("sqlite:").unwrap_or(db);
+            Arc::new(SqliteTransformer::open(path, options).with_context(|| format!("opening {path} for transforms"))?)
+        }
+    };
+    Ok(Some(transformer))
 }
 
 /// The URL without its password, for messages.

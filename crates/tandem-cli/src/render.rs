@@ -1,8 +1,8 @@
 //! Text for people: the plan as a short readable summary, result tables, and the ledger in
 //! words. Pure functions; `output` prints them.
 
-use tandem_agent::session::AnswerRecord;
-use tandem_agent::{Ledger, Plan, TierLedger};
+use tandem_agent::session::{AnswerColumn, AnswerRecord, PreviewRecord};
+use tandem_agent::{Ledger, Plan, TierLedger, TransformPlan};
 
 /// The plan as a person reviews it, with numbered filters and open questions so edits can
 /// name them.
@@ -13,7 +13,22 @@ pub fn plan(plan: &Plan) -> String {
             out.push_str(&format!("  {label:<12} {text}\n"));
         }
     };
-    line("tables", plan.tables.join(", "));
+    if let Some(transform) = &plan.transform {
+        line("writes", target(transform));
+        let expect = &transform.expect;
+        let unique = expect.unique.iter().map(|key| format!("unique ({})", key.join(", ")));
+        let not_null = expect.not_null.iter().map(|c| format!("{c} not null"));
+        let rows = match (expect.min_rows, expect.max_rows) {
+            (None, None) => None,
+            (min, max) => Some(format!(
+                "rows {}..{}",
+                min.map(|n| n.to_string()).unwrap_or_default(),
+                max.map(|n| n.to_string()).unwrap_or_default()
+            )),
+        };
+        line("expects", join(unique.chain(not_null).chain(rows)));
+    }
+    line(if plan.transform.is_some() { "reads" } else { "tables" }, plan.tables.join(", "));
     line("columns", join(plan.columns.iter().map(ToString::to_string)));
     line("joins", join(plan.joins.iter().map(ToString::to_string)));
     let filters: Vec<String> = plan
@@ -44,6 +59,16 @@ pub fn plan(plan: &Plan) -> String {
     out
 }
 
+fn target(transform: &TransformPlan) -> String {
+    let kind = match transform.target_kind {
+        tandem_agent::TargetKind::Table => "table",
+        tandem_agent::TargetKind::View => "view",
+    };
+    let key = if transform.key.is_empty() { String::new() } else { format!(" on ({})", transform.key.join(", ")) };
+    let target = if transform.target.is_empty() { "(no name yet)" } else { transform.target.as_str() };
+    format!("{kind} {target} — {}{key}", transform.write.as_str().replace('_', " "))
+}
+
 fn join(items: impl Iterator<Item = String>) -> String {
     items.collect::<Vec<_>>().join(", ")
 }
@@ -67,8 +92,47 @@ fn op(op: tandem_agent::FilterOp) -> &'static str {
 
 /// A plain-text table with a row count; at most `max_rows` rows are shown.
 pub fn table(answer: &AnswerRecord, max_rows: usize) -> String {
-    let header: Vec<String> = answer.columns.iter().map(|c| c.name.clone()).collect();
-    let body: Vec<Vec<String>> = answer.rows.iter().take(max_rows).map(|row| row.iter().map(cell).collect()).collect();
+    grid(&answer.columns, &answer.rows, answer.truncated, max_rows)
+}
+
+/// A transform's preview: what it would write, sample rows, and each quality check.
+pub fn preview(preview: &PreviewRecord, max_rows: usize) -> String {
+    let how = match preview.method.as_str() {
+        "file_copy" => "ran on a copy of the database file",
+        "rolled_back_transaction" => "ran in a transaction that was rolled back",
+        "temporary_table" => "ran on temporary tables",
+        other => other,
+    };
+    let mut out = format!(
+        "Preview: {} into {} ({how}; nothing was written)\nSQL:\n",
+        preview.write.replace('_', " "),
+        preview.target
+    );
+    for statement in &preview.sql {
+        out.push_str(&format!("  {statement};\n"));
+    }
+    out.push_str(&format!(
+        "{} row(s) written; {} row(s) in {} afterwards\n",
+        preview.rows_affected, preview.target_rows, preview.target
+    ));
+    out.push_str(&grid(&preview.columns, &preview.sample, false, max_rows));
+    out.push_str(if preview.sample.len() as u64 == preview.target_rows { "\n" } else { " of the first rows\n" });
+    if preview.checks.is_empty() {
+        out.push_str("checks: none declared\n");
+    }
+    for check in &preview.checks {
+        let mark = if check.passed { "ok  " } else { "FAIL" };
+        out.push_str(&format!("  {mark} {} — {}\n", check.check, check.detail));
+    }
+    for note in &preview.notes {
+        out.push_str(&format!("note: {note}\n"));
+    }
+    out
+}
+
+fn grid(columns: &[AnswerColumn], rows: &[Vec<serde_json::Value>], truncated: bool, max_rows: usize) -> String {
+    let header: Vec<String> = columns.iter().map(|c| c.name.clone()).collect();
+    let body: Vec<Vec<String>> = rows.iter().take(max_rows).map(|row| row.iter().map(cell).collect()).collect();
     let widths: Vec<usize> = (0..header.len())
         .map(|i| {
             body.iter().filter_map(|r| r.get(i)).chain(header.get(i)).map(|c| c.chars().count()).max().unwrap_or(0)
@@ -84,9 +148,9 @@ pub fn table(answer: &AnswerRecord, max_rows: usize) -> String {
         out.push_str(&format_row(row));
         out.push('\n');
     }
-    let shown = if answer.rows.len() > body.len() { format!(", {} shown", body.len()) } else { String::new() };
-    let truncated = if answer.truncated { ", truncated by the row limit" } else { "" };
-    out.push_str(&format!("({} rows{shown}{truncated})", answer.rows.len()));
+    let shown = if rows.len() > body.len() { format!(", {} shown", body.len()) } else { String::new() };
+    let truncated = if truncated { ", truncated by the row limit" } else { "" };
+    out.push_str(&format!("({} rows{shown}{truncated})", rows.len()));
     out
 }
 
@@ -119,6 +183,19 @@ pub fn ledger(ledger: &Ledger) -> String {
              prompt alone would have been {full} tokens instead of {} ({ratio:.1}× more)\n",
             ledger.scoped_prompt_tokens
         ));
+    }
+    if let Some(transform) = &ledger.transform {
+        out.push_str(&format!(
+            "sandbox      {} preview run(s), {:.1} s; {}/{} checks passed",
+            transform.n_previews,
+            transform.preview_ms / 1_000.0,
+            transform.n_checks - transform.n_checks_failed.min(transform.n_checks),
+            transform.n_checks
+        ));
+        match transform.applied_rows {
+            Some(rows) => out.push_str(&format!("; applied: {rows} row(s) written\n")),
+            None => out.push_str("; not applied\n"),
+        }
     }
     let cost = ledger.total_cost();
     if cost > 0.0 {

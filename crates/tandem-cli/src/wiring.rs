@@ -117,7 +117,11 @@ pub async fn workspace(config: &Config, db: Option<&str>) -> anyhow::Result<Work
         index: Arc::new(index),
         cache: Arc::new(tandem_agent::PlanCache::default()),
     };
-    Ok(Workspace { label, pipeline: tandem_agent::Pipeline::new(deps, config.agent.clone()) })
+    let mut pipeline = tandem_agent::Pipeline::new(deps, config.agent.clone());
+    if let Some(transformer) = crate::database::open_transformer(config, db).await? {
+        pipeline = pipeline.with_transformer(transformer);
+    }
+    Ok(Workspace { label, pipeline })
 }
 
 /// The MiniLM sentence embedder from its registry package, or `None` with a warning:

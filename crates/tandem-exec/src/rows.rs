@@ -16,6 +16,25 @@ pub enum Value {
 }
 
 impl Value {
+    /// The value as JSON, for stored answers and wire formats: numbers stay numbers
+    /// (non-finite floats become null), bytes become `\x`-prefixed hex text as PostgreSQL
+    /// prints them.
+    pub fn to_json(&self) -> serde_json::Value {
+        match self {
+            Value::Null => serde_json::Value::Null,
+            Value::Bool(b) => serde_json::Value::Bool(*b),
+            Value::Int(i) => serde_json::Value::from(*i),
+            Value::Float(f) => {
+                serde_json::Number::from_f64(*f).map_or(serde_json::Value::Null, serde_json::Value::Number)
+            }
+            Value::Text(text) => serde_json::Value::String(text.clone()),
+            Value::Bytes(bytes) => {
+                let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+                serde_json::Value::String(format!("\\x{hex}"))
+            }
+        }
+    }
+
     /// What this value counts against [`Limits::max_bytes`]: its payload, or a fixed size for
     /// scalars, so that a result of many small values is still bounded.
     pub fn approx_bytes(&self) -> usize {

@@ -18,6 +18,12 @@ pub enum TurnStatus {
     Answered,
     Failed,
     Cancelled,
+    /// A transform's sandbox preview waits for a person to apply, export or cancel it.
+    AwaitingApproval,
+    /// The previewed transform was applied.
+    Applied,
+    /// The previewed transform was exported as a migration file.
+    Exported,
 }
 
 impl TurnStatus {
@@ -26,9 +32,16 @@ impl TurnStatus {
         matches!(self, TurnStatus::Planning | TurnStatus::Running)
     }
 
-    /// The turn is over: answered, failed or cancelled.
+    /// The turn is over: answered, applied, exported, failed or cancelled.
     pub fn is_settled(self) -> bool {
-        matches!(self, TurnStatus::Answered | TurnStatus::Failed | TurnStatus::Cancelled)
+        matches!(
+            self,
+            TurnStatus::Answered
+                | TurnStatus::Applied
+                | TurnStatus::Exported
+                | TurnStatus::Failed
+                | TurnStatus::Cancelled
+        )
     }
 
     pub fn as_str(self) -> &'static str {
@@ -39,6 +52,9 @@ impl TurnStatus {
             TurnStatus::Answered => "answered",
             TurnStatus::Failed => "failed",
             TurnStatus::Cancelled => "cancelled",
+            TurnStatus::AwaitingApproval => "awaiting_approval",
+            TurnStatus::Applied => "applied",
+            TurnStatus::Exported => "exported",
         }
     }
 }

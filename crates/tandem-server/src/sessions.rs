@@ -74,6 +74,9 @@ fn status_of(status: tandem_agent::session::TurnStatus) -> TurnStatus {
         S::Answered => TurnStatus::Answered,
         S::Failed => TurnStatus::Failed,
         S::Cancelled => TurnStatus::Cancelled,
+        S::AwaitingApproval => TurnStatus::AwaitingApproval,
+        S::Applied => TurnStatus::Applied,
+        S::Exported => TurnStatus::Exported,
     }
 }
 
@@ -155,24 +158,9 @@ impl SessionService for SessionsService {
                 .iter()
                 .map(|c| AnswerColumn { name: c.name.clone(), type_name: c.type_name.clone() })
                 .collect(),
-            rows: rows.rows.iter().map(|row| row.iter().map(json_value).collect()).collect(),
+            rows: rows.rows.iter().map(|row| row.iter().map(Value::to_json).collect()).collect(),
             truncated: rows.truncated,
         })
-    }
-}
-
-/// A database value as JSON; the same mapping the session records use.
-fn json_value(value: &Value) -> serde_json::Value {
-    match value {
-        Value::Null => serde_json::Value::Null,
-        Value::Bool(b) => serde_json::Value::Bool(*b),
-        Value::Int(i) => serde_json::Value::from(*i),
-        Value::Float(f) => serde_json::Number::from_f64(*f).map_or(serde_json::Value::Null, serde_json::Value::Number),
-        Value::Text(text) => serde_json::Value::String(text.clone()),
-        Value::Bytes(bytes) => {
-            let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-            serde_json::Value::String(format!("\\x{hex}"))
-        }
     }
 }
 

@@ -52,7 +52,7 @@ pub use rules::{RuleRepair, repair_with_rules};
 pub use span::Span;
 pub use transform::{
     Expectations, RowCountRange, StepKind, TransformSpec, TransformStep, ValidatedTransform, WriteKind,
-    validate_transform,
+    check_transform_spec, validate_transform,
 };
 pub use validate::validate;
 pub use validated::ValidatedSql;

@@ -24,6 +24,9 @@ mod record;
 mod service;
 mod store;
 
-pub use record::{AnswerColumn, AnswerRecord, SessionId, TurnError, TurnRecord, TurnStatus};
+pub use record::{
+    AnswerColumn, AnswerRecord, AppliedRecord, CheckRecord, MigrationRecord, PreviewRecord, SessionId, TurnError,
+    TurnRecord, TurnStatus,
+};
 pub use service::{SessionError, SessionEvent, Sessions};
 pub use store::{MemoryStore, SessionStore, StoreError};

@@ -67,6 +67,13 @@ pub enum TurnStatus {
     Answered,
     Failed,
     Cancelled,
+    /// A transform ran in the sandbox; its preview waits for a person to apply, export or
+    /// cancel it.
+    AwaitingApproval,
+    /// The previewed transform was applied to the database.
+    Applied,
+    /// The previewed transform was exported as a migration file instead of applied.
+    Exported,
 }
 
 impl TurnStatus {
@@ -78,23 +85,48 @@ impl TurnStatus {
             TurnStatus::Answered => "answered",
             TurnStatus::Failed => "failed",
             TurnStatus::Cancelled => "cancelled",
+            TurnStatus::AwaitingApproval => "awaiting_approval",
+            TurnStatus::Applied => "applied",
+            TurnStatus::Exported => "exported",
         }
     }
 
     pub fn parse(text: &str) -> Option<Self> {
-        [Self::Planning, Self::AwaitingConfirmation, Self::Running, Self::Answered, Self::Failed, Self::Cancelled]
-            .into_iter()
-            .find(|status| status.as_str() == text)
+        Self::ALL.into_iter().find(|status| status.as_str() == text)
     }
+
+    pub const ALL: [TurnStatus; 9] = [
+        Self::Planning,
+        Self::AwaitingConfirmation,
+        Self::Running,
+        Self::Answered,
+        Self::Failed,
+        Self::Cancelled,
+        Self::AwaitingApproval,
+        Self::Applied,
+        Self::Exported,
+    ];
 
     /// A background task works on the turn (it is not waiting for anyone).
     pub fn is_busy(self) -> bool {
         matches!(self, TurnStatus::Planning | TurnStatus::Running)
     }
 
-    /// The turn is over: answered, failed or cancelled.
+    /// The turn is over: answered, applied, exported, failed or cancelled.
     pub fn is_settled(self) -> bool {
-        matches!(self, TurnStatus::Answered | TurnStatus::Failed | TurnStatus::Cancelled)
+        matches!(
+            self,
+            TurnStatus::Answered
+                | TurnStatus::Applied
+                | TurnStatus::Exported
+                | TurnStatus::Failed
+                | TurnStatus::Cancelled
+        )
+    }
+
+    /// A person must act before the turn goes on (confirm a plan, approve a preview).
+    pub fn awaits_person(self) -> bool {
+        matches!(self, TurnStatus::AwaitingConfirmation | TurnStatus::AwaitingApproval)
     }
 }
 
@@ -115,6 +147,9 @@ pub struct TurnRecord {
     pub catalog_version: String,
     pub ledger: Ledger,
     pub answer: Option<AnswerRecord>,
+    /// A transform's sandbox preview (and, once applied or exported, what happened).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preview: Option<PreviewRecord>,
     pub error: Option<TurnError>,
     pub created_at_ms: u64,
     pub updated_at_ms: u64,
@@ -135,6 +170,7 @@ impl TurnRecord {
             catalog_version,
             ledger: Ledger::default(),
             answer: None,
+            preview: None,
             error: None,
             created_at_ms: now,
             updated_at_ms: now,
@@ -164,7 +200,7 @@ impl AnswerRecord {
         Self {
             sql: answer.sql.clone(),
             columns: columns(&answer.rows),
-            rows: answer.rows.rows.iter().map(|row| row.iter().map(json_value).collect()).collect(),
+            rows: answer.rows.rows.iter().map(|row| row.iter().map(Value::to_json).collect()).collect(),
             truncated: answer.rows.truncated,
             from_cache: answer.from_cache,
             notes: answer.notes.clone(),
@@ -176,18 +212,88 @@ fn columns(rows: &Rows) -> Vec<AnswerColumn> {
     rows.columns.iter().map(|c| AnswerColumn { name: c.name.clone(), type_name: c.type_name.clone() }).collect()
 }
 
-/// Database values as JSON: numbers stay numbers (non-finite floats become null), bytes
-/// become `\x`-prefixed hex text as PostgreSQL prints them.
-fn json_value(value: &Value) -> serde_json::Value {
-    match value {
-        Value::Null => serde_json::Value::Null,
-        Value::Bool(b) => serde_json::Value::Bool(*b),
-        Value::Int(i) => serde_json::Value::from(*i),
-        Value::Float(f) => serde_json::Number::from_f64(*f).map_or(serde_json::Value::Null, serde_json::Value::Number),
-        Value::Text(text) => serde_json::Value::String(text.clone()),
-        Value::Bytes(bytes) => {
-            let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-            serde_json::Value::String(format!("\\x{hex}"))
+/// A transform's preview as stored: what it would write, and each quality check's result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PreviewRecord {
+    /// The statements as validated, in order.
+    pub sql: Vec<String>,
+    pub target: String,
+    pub write: String,
+    /// How the database stayed unchanged (`file_copy`, `rolled_back_transaction`, `temporary_table`).
+    pub method: String,
+    pub rows_affected: u64,
+    pub target_rows: u64,
+    /// The target's columns and a sample of its rows after the transform.
+    pub columns: Vec<AnswerColumn>,
+    pub sample: Vec<Vec<serde_json::Value>>,
+    pub checks: Vec<CheckRecord>,
+    pub can_apply: bool,
+    pub notes: Vec<String>,
+    /// Set once applied.
+    #[serde(default)]
+    pub applied: Option<AppliedRecord>,
+    /// Set once exported.
+    #[serde(default)]
+    pub migration: Option<MigrationRecord>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckRecord {
+    /// `unique`, `not_null` or `row_count`.
+    pub code: String,
+    /// The check in words ("unique (country)").
+    pub check: String,
+    pub passed: bool,
+    pub observed: u64,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppliedRecord {
+    pub idempotency_key: String,
+    pub applied_at: String,
+    pub actor: String,
+    pub rows_affected: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MigrationRecord {
+    pub file_name: String,
+    pub sql: String,
+}
+
+impl PreviewRecord {
+    pub(crate) fn from_preview(preview: &crate::transform::TransformPreview) -> Self {
+        let p = &preview.preview;
+        let spec = preview.validated().spec();
+        Self {
+            sql: preview.sql.clone(),
+            target: spec.target.to_string(),
+            write: spec.write.as_str().to_owned(),
+            method: p.method.as_str().to_owned(),
+            rows_affected: p.rows_affected,
+            target_rows: p.target_rows,
+            columns: p
+                .columns
+                .iter()
+                .map(|c| AnswerColumn { name: c.name.clone(), type_name: c.type_name.clone() })
+                .collect(),
+            sample: p.sample.rows.iter().map(|row| row.iter().map(Value::to_json).collect()).collect(),
+            checks: p
+                .checks
+                .iter()
+                .map(|c| CheckRecord {
+                    code: c.check.code().to_owned(),
+                    check: c.check.to_string(),
+                    passed: c.passed,
+                    observed: c.observed,
+                    detail: c.detail.clone(),
+                })
+                .collect(),
+            can_apply: preview.can_apply(),
+            notes: preview.notes.clone(),
+            applied: None,
+            migration: None,
         }
     }
 }
@@ -236,14 +342,7 @@ mod tests {
 
     #[test]
     fn statuses_round_trip_through_their_names() {
-        for status in [
-            TurnStatus::Planning,
-            TurnStatus::AwaitingConfirmation,
-            TurnStatus::Running,
-            TurnStatus::Answered,
-            TurnStatus::Failed,
-            TurnStatus::Cancelled,
-        ] {
+        for status in TurnStatus::ALL {
             assert_eq!(TurnStatus::parse(status.as_str()), Some(status));
             assert_eq!(serde_json::to_value(status).unwrap(), status.as_str());
             assert!(!(status.is_busy() && status.is_settled()));
@@ -252,8 +351,8 @@ mod tests {
 
     #[test]
     fn values_become_json() {
-        assert_eq!(json_value(&Value::Float(f64::NAN)), serde_json::Value::Null);
-        assert_eq!(json_value(&Value::Bytes(vec![0, 255])), serde_json::json!("\\x00ff"));
-        assert_eq!(json_value(&Value::Int(-3)), serde_json::json!(-3));
+        assert_eq!(Value::Float(f64::NAN).to_json(), serde_json::Value::Null);
+        assert_eq!(Value::Bytes(vec![0, 255]).to_json(), serde_json::json!("\\x00ff"));
+        assert_eq!(Value::Int(-3).to_json(), serde_json::json!(-3));
     }
 }

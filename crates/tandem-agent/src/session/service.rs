@@ -8,13 +8,16 @@ use std::time::Duration;
 use tandem_llm::task::{self, Task};
 use tokio::sync::broadcast;
 
-use super::record::{AnswerRecord, SessionId, TurnError, TurnRecord, TurnStatus, now_ms};
+use super::record::{
+    AnswerRecord, AppliedRecord, MigrationRecord, PreviewRecord, SessionId, TurnError, TurnRecord, TurnStatus, now_ms,
+};
 use super::store::{SessionStore, StoreError};
 use crate::edit::PlanEdit;
 use crate::error::AgentError;
 use crate::events::{Event, EventSink};
 use crate::pipeline::{ConfirmedQuestion, Decision, Outcome, Pipeline, PlannedQuestion, Restored};
 use crate::stage::Stage;
+use crate::transform::TransformPreview;
 
 /// Something that happened to a session's turn: a pipeline event, or a status change
 /// ([`Event::TurnStatus`]) once it is stored.
@@ -34,6 +37,12 @@ pub enum SessionError {
     EmptyQuestion,
     #[error("the turn is {status}, not awaiting confirmation", status = .0.as_str())]
     NotAwaitingConfirmation(TurnStatus),
+    #[error("the turn is {status}, not a transform preview awaiting approval", status = .0.as_str())]
+    NotAwaitingApproval(TurnStatus),
+    /// The catalog or the data moved since the preview was shown: it ran again and needs a
+    /// fresh look before anything is written.
+    #[error("the preview is out of date; it was run again: review the new preview and approve again")]
+    PreviewChanged,
     #[error("the session's current turn is still {status}; wait for it or cancel it", status = .0.as_str())]
     TurnInProgress(TurnStatus),
     #[error("the turn is already {status}", status = .0.as_str())]
@@ -57,6 +66,8 @@ impl SessionError {
             SessionError::UnknownSession(_) => "unknown_session",
             SessionError::EmptyQuestion => "empty_question",
             SessionError::NotAwaitingConfirmation(_) => "not_awaiting_confirmation",
+            SessionError::NotAwaitingApproval(_) => "not_awaiting_approval",
+            SessionError::PreviewChanged => "preview_changed",
             SessionError::TurnInProgress(_) => "turn_in_progress",
             SessionError::AlreadySettled(_) => "already_settled",
             SessionError::InvalidEdit(_) => "invalid_edit",
@@ -88,6 +99,8 @@ struct Live {
     lock: Arc<tokio::sync::Mutex<()>>,
     /// The question waiting at the confirm gate, with its slice and ledger.
     planned: Option<PlannedQuestion>,
+    /// The transform preview waiting for approval.
+    preview: Option<TransformPreview>,
     /// Planning or running in the background; dropping it cancels the work.
     task: Option<Task<()>>,
 }
@@ -197,6 +210,7 @@ impl Sessions {
         let task = self.inner.live(|live| {
             let live = live.entry(id.clone()).or_default();
             live.planned = None;
+            live.preview = None;
             live.task.take()
         });
         drop(task);
@@ -210,6 +224,136 @@ impl Sessions {
                 Ok(())
             })
             .await
+    }
+
+    /// Applies the transform preview the latest turn waits with: the person's approval, recorded
+    /// as `actor` in the audit log. If the catalog moved since the preview (or this process
+    /// restarted and the sandbox now shows something else), nothing is written: the preview
+    /// runs again, is stored, and [`SessionError::PreviewChanged`] asks for a fresh look.
+    pub async fn apply(&self, id: &SessionId, actor: &str) -> Result<TurnRecord, SessionError> {
+        let lock = self.inner.session_lock(id);
+        let _held = lock.lock().await;
+        let (latest, preview) = self.waiting_preview(id).await?;
+        match self.inner.pipeline.apply(&preview, actor).await {
+            Ok(applied) => {
+                let record = AppliedRecord {
+                    idempotency_key: applied.record.idempotency_key.clone(),
+                    applied_at: applied.record.applied_at.clone(),
+                    actor: applied.record.actor.clone(),
+                    rows_affected: applied.record.rows_affected,
+                };
+                self.inner
+                    .transition(id, latest.turn, |r| {
+                        r.status = TurnStatus::Applied;
+                        r.ledger = applied.ledger.clone();
+                        r.trace = applied.trace.clone();
+                        if let Some(stored) = r.preview.as_mut() {
+                            stored.applied = Some(record.clone());
+                        }
+                        Ok(())
+                    })
+                    .await
+            }
+            Err(AgentError::Transform { source }) if source.needs_preview() => {
+                self.inner.repreview(id, latest.turn, &preview).await?;
+                Err(SessionError::PreviewChanged)
+            }
+            Err(error) => {
+                self.inner.live(|live| live.entry(id.clone()).or_default().preview = Some(preview));
+                Err(SessionError::Agent(error))
+            }
+        }
+    }
+
+    /// Exports the waiting transform preview as a migration file instead of applying it; the
+    /// turn ends as exported and keeps the file's text.
+    pub async fn export(&self, id: &SessionId, actor: &str) -> Result<TurnRecord, SessionError> {
+        let lock = self.inner.session_lock(id);
+        let _held = lock.lock().await;
+        let (latest, preview) = self.waiting_preview(id).await?;
+        match self.inner.pipeline.export(&preview, actor) {
+            Ok(migration) => {
+                let stored = MigrationRecord { file_name: migration.file_name, sql: migration.sql };
+                self.inner
+                    .transition(id, latest.turn, |r| {
+                        r.status = TurnStatus::Exported;
+                        if let Some(preview) = r.preview.as_mut() {
+                            preview.migration = Some(stored.clone());
+                        }
+                        Ok(())
+                    })
+                    .await
+            }
+            Err(AgentError::Transform { source }) if source.needs_preview() => {
+                self.inner.repreview(id, latest.turn, &preview).await?;
+                Err(SessionError::PreviewChanged)
+            }
+            Err(error) => {
+                self.inner.live(|live| live.entry(id.clone()).or_default().preview = Some(preview));
+                Err(SessionError::Agent(error))
+            }
+        }
+    }
+
+    /// Sends a waiting transform preview back to its plan, for the person to edit and confirm
+    /// again (the preview is dropped; nothing was written).
+    pub async fn revise(&self, id: &SessionId) -> Result<TurnRecord, SessionError> {
+        let lock = self.inner.session_lock(id);
+        let _held = lock.lock().await;
+        let latest = self.latest(id).await?;
+        let Some(plan) = latest.plan.clone().filter(|_| latest.status == TurnStatus::AwaitingApproval) else {
+            return Err(SessionError::NotAwaitingApproval(latest.status));
+        };
+        self.inner.live(|live| live.entry(id.clone()).or_default().preview = None);
+        let restored = self.inner.pipeline.restore(
+            &latest.question,
+            plan,
+            latest.ledger.clone(),
+            latest.trace.clone(),
+            false,
+            &latest.catalog_version,
+        );
+        match restored {
+            Ok(Restored::AwaitingConfirmation(planned)) => self.inner.await_person(id, latest.turn, planned).await?,
+            Ok(Restored::Confirmed(_)) => return Err(SessionError::NotAwaitingApproval(latest.status)),
+            Err(error) => {
+                self.inner.fail(id, latest.turn, &error).await?;
+                return Err(SessionError::Agent(error));
+            }
+        }
+        self.latest(id).await
+    }
+
+    /// The latest turn and its waiting preview: kept in memory, or (after a restart) run again
+    /// from the stored plan and SQL. A re-run that shows other figures than the stored preview
+    /// is stored and refused with [`SessionError::PreviewChanged`].
+    async fn waiting_preview(&self, id: &SessionId) -> Result<(TurnRecord, TransformPreview), SessionError> {
+        let latest = self.latest(id).await?;
+        if latest.status != TurnStatus::AwaitingApproval {
+            return Err(SessionError::NotAwaitingApproval(latest.status));
+        }
+        if let Some(preview) = self.inner.live(|live| live.get_mut(id).and_then(|l| l.preview.take())) {
+            return Ok((latest, preview));
+        }
+        let (Some(plan), Some(stored)) = (latest.plan.clone(), latest.preview.clone()) else {
+            return Err(SessionError::NotAwaitingApproval(latest.status));
+        };
+        let script = stored.sql.iter().map(|s| format!("{s};")).collect::<Vec<_>>().join("\n");
+        let preview = self
+            .inner
+            .pipeline
+            .preview_sql(&latest.question, plan, &script, latest.ledger.clone())
+            .await
+            .map_err(SessionError::Agent)?;
+        let fresh = PreviewRecord::from_preview(&preview);
+        let same = fresh.rows_affected == stored.rows_affected
+            && fresh.target_rows == stored.target_rows
+            && fresh.checks == stored.checks;
+        if !same {
+            self.inner.store_preview(id, latest.turn, &preview).await?;
+            return Err(SessionError::PreviewChanged);
+        }
+        Ok((latest, preview))
     }
 
     /// The session's latest turn.
@@ -389,6 +533,38 @@ impl Inner {
         Ok(planned)
     }
 
+    /// Runs a stale preview's SQL again against the current catalog and stores the new
+    /// preview for the person to look at; a plan or SQL the catalog no longer takes fails the
+    /// turn with the reason.
+    async fn repreview(&self, id: &SessionId, turn: u32, stale: &TransformPreview) -> Result<(), SessionError> {
+        match self.pipeline.refresh_preview(stale).await {
+            Ok(preview) => self.store_preview(id, turn, &preview).await,
+            Err(error) => {
+                self.fail(id, turn, &error).await?;
+                Err(SessionError::Agent(error))
+            }
+        }
+    }
+
+    /// Parks a transform preview for approval: kept in memory, stored in the turn.
+    async fn store_preview(&self, id: &SessionId, turn: u32, preview: &TransformPreview) -> Result<(), SessionError> {
+        let stored = PreviewRecord::from_preview(preview);
+        let (plan, trace, ledger) = (preview.plan.clone(), preview.trace.clone(), preview.ledger.clone());
+        let version = self.pipeline.catalog().version().to_string();
+        self.live(|live| live.entry(id.clone()).or_default().preview = Some(preview.clone()));
+        self.transition(id, turn, |r| {
+            r.status = TurnStatus::AwaitingApproval;
+            r.plan = Some(plan.clone());
+            r.trace = trace.clone();
+            r.ledger = ledger.clone();
+            r.preview = Some(stored.clone());
+            r.catalog_version = version.clone();
+            Ok(())
+        })
+        .await?;
+        Ok(())
+    }
+
     /// Restarts a turn that was running when its process stopped.
     async fn resume_running(self: &Arc<Self>, record: &TurnRecord) -> Result<(), SessionError> {
         let id = record.session.clone();
@@ -476,6 +652,7 @@ impl Inner {
                 Ok(())
             }
             Ok(Outcome::NeedsMoreSchema(more)) => self.await_person(id, turn, more.planned).await,
+            Ok(Outcome::Previewed(preview)) => self.store_preview(id, turn, &preview).await,
             Err(error) => self.fail(id, turn, &error).await,
         }
     }
@@ -491,6 +668,8 @@ impl Inner {
             r.trace = trace.clone();
             r.ledger = ledger.clone();
             r.catalog_version = version.clone();
+            // A plan back at the gate has no preview: confirming runs the transform again.
+            r.preview = None;
             Ok(())
         })
         .await?;

@@ -83,6 +83,39 @@ impl Shop {
         Self { small, large, pipeline: Pipeline::new(deps, config), cache, _dir: dir }
     }
 
+    /// A shop whose pipeline may write tables: transforms preview on a copy of the file and
+    /// apply to it on approval.
+    #[expect(clippy::unwrap_used, reason = "a test fixture: failing loudly is the point")]
+    pub async fn transforming(confirm: ConfirmPolicy) -> Self {
+        let mut shop = Self::new(confirm).await;
+        let transformer =
+            tandem_exec::SqliteTransformer::open(shop.path(), tandem_exec::TransformOptions::default()).unwrap();
+        shop.pipeline = shop.pipeline.clone().with_transformer(Arc::new(transformer));
+        shop
+    }
+
+    /// The shop's database file.
+    pub fn path(&self) -> std::path::PathBuf {
+        self._dir.path().join("shop.sqlite")
+    }
+
+    /// Rows of `query` on the database as it is now (a fresh catalog, so new tables resolve).
+    #[expect(clippy::unwrap_used, reason = "a test fixture: failing loudly is the point")]
+    pub async fn query(&self, query: &str) -> Vec<Vec<tandem_exec::Value>> {
+        let executor = open(&self.path());
+        let catalog = executor.introspect(&IntrospectOptions::default()).await.unwrap();
+        let valid =
+            tandem_sql::validate(query, &tandem_sql::Policy::new(tandem_core::Dialect::Sqlite), &catalog).unwrap();
+        executor.execute(&valid, &tandem_exec::Limits::default()).await.unwrap().rows
+    }
+
+    /// Whether the database has the table now.
+    #[expect(clippy::unwrap_used, reason = "a test fixture: failing loudly is the point")]
+    pub async fn has_table(&self, name: &str) -> bool {
+        let catalog = open(&self.path()).introspect(&IntrospectOptions::default()).await.unwrap();
+        catalog.table(None, name).is_some()
+    }
+
     pub fn small_says(&self, replies: &[&str]) {
         for reply in replies {
             self.small.push(tandem_llm::testing::Step::Reply((*reply).to_owned()));

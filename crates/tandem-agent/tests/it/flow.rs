@@ -15,6 +15,7 @@ fn answered(outcome: Outcome) -> tandem_agent::Answer {
     match outcome {
         Outcome::Answered(answer) => answer,
         Outcome::NeedsMoreSchema(more) => panic!("expected an answer, got a request for {:?}", more.requested),
+        Outcome::Previewed(preview) => panic!("expected an answer, got a transform preview of {:?}", preview.sql),
     }
 }
 
@@ -198,6 +199,7 @@ async fn events_report_progress() {
             Event::RepairStarted { .. } => "repair",
             Event::RowsReady { .. } => "rows",
             Event::TurnStatus { .. } => "status",
+            Event::PreviewReady { .. } | Event::Applied { .. } => "transform",
         });
     }
     assert_eq!(kinds, ["started", "finished", "plan", "started", "sql", "rows"]);

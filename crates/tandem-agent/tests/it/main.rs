@@ -6,3 +6,4 @@ mod fixture;
 mod flow;
 mod repair;
 mod session;
+mod transform;

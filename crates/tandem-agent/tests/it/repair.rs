@@ -12,6 +12,7 @@ async fn run(shop: &Shop) -> Result<tandem_agent::Answer, AgentError> {
     match shop.pipeline.proceed(planned).await? {
         Outcome::Answered(answer) => Ok(answer),
         Outcome::NeedsMoreSchema(more) => panic!("unexpected request for {:?}", more.requested),
+        Outcome::Previewed(preview) => panic!("unexpected transform preview of {:?}", preview.sql),
     }
 }
 

@@ -33,6 +33,21 @@ pub struct Config {
     /// `tandem serve`: address, request limits, API keys (SHA-256 digests only).
     #[serde(default)]
     pub server: tandem_server::ServerConfig,
+    #[serde(default)]
+    pub transforms: TransformsConfig,
+}
+
+/// ETL transforms: requests that write a table or view, previewed in a sandbox and applied
+/// only when a person approves the preview.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransformsConfig {
+    /// Whether requests may write; default on for the demo warehouse, off for any other
+    /// database (a write path there is opted into).
+    pub enabled: Option<bool>,
+    /// Where applied transforms are recorded; default `tandem_transform_audit`, in the same
+    /// database.
+    pub audit_table: Option<String>,
 }
 
 /// Where sessions are kept, so a question survives a restart.
@@ -149,6 +164,12 @@ impl Config {
             ModelSettings::from_config("large", &self.models.large, &models_dir)?,
         ])
     }
+}
+
+/// The login name (`$USER`), for audit records; `None` when unset.
+#[expect(clippy::disallowed_methods, reason = "the config module is the environment funnel")]
+pub fn login_name() -> Option<String> {
+    std::env::var("USER").ok().map(|u| u.trim().to_owned()).filter(|u| !u.is_empty())
 }
 
 #[expect(clippy::disallowed_methods, reason = "the config module is the environment funnel")]

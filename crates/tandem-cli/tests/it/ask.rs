@@ -183,3 +183,43 @@ fn ask_refuses_bad_input_before_loading_anything() {
     let (ok, _, stderr) = ask(&setup, &["--session", "nope", "and in France?"], "");
     assert!(!ok && stderr.contains("not a session id"), "{stderr}");
 }
+
+/// The request the real-model transform test sends, and the gold rows' query.
+const TRANSFORM_REQUEST: &str =
+    "Create a table ticket_status_counts with the number of support tickets per ticket status";
+const TRANSFORM_GOLD: &str = "SELECT ticket_status, COUNT(*) FROM sup_ticket GROUP BY ticket_status";
+
+#[test]
+fn ask_builds_a_summary_table_on_the_demo_warehouse_through_preview_and_apply() {
+    let Some(mut setup) = setup() else { return };
+    // A private copy of the demo warehouse, since this test writes to it.
+    let warehouse = tandem_demo::generate(tandem_demo::DEFAULT_SEED);
+    setup.db = setup._dir.path().join("warehouse.sqlite");
+    tandem_exec::create_sqlite_from_script(&setup.db, &warehouse.statements).unwrap();
+    let mut toml = std::fs::read_to_string(&setup.config).unwrap();
+    toml.push_str("\n[transforms]\nenabled = true\n");
+    std::fs::write(&setup.config, toml).unwrap();
+
+    let (ok, stdout, stderr) = ask(&setup, &["--yes", "--apply", "--json", TRANSFORM_REQUEST], "");
+    let turn: serde_json::Value = match stdout.lines().last().map(serde_json::from_str) {
+        Some(Ok(value)) => value,
+        _ => panic!("no JSON from `tandem ask` (ok: {ok}):\n{stdout}\n{stderr}"),
+    };
+    let turn = &turn["turn"];
+    assert!(ok, "{turn}\n{stderr}");
+    assert_eq!(turn["status"], "applied", "{turn}\n{stderr}");
+    let preview = &turn["preview"];
+    assert_eq!(preview["target"], "ticket_status_counts", "{turn}");
+    assert_eq!(preview["method"], "file_copy");
+    assert!(preview["applied"]["rows_affected"].as_u64().unwrap() > 0, "{turn}");
+    assert!(turn["plan"]["transform"].is_object(), "a transform plan: {turn}");
+    assert!(turn["ledger"]["large"]["n_calls"].as_u64().unwrap() >= 1, "{turn}");
+    assert!(stderr.contains("Preview:") && stderr.contains("nothing was written"), "the preview is shown: {stderr}");
+
+    let built = gold_rows(&setup.db, "SELECT * FROM ticket_status_counts");
+    let gold = gold_rows(&setup.db, TRANSFORM_GOLD);
+    assert_eq!(canonical(&built), canonical(&gold), "{turn}");
+    let audit = gold_rows(&setup.db, "SELECT actor, target, status FROM tandem_transform_audit");
+    assert_eq!(audit.len(), 1, "one audit row: {audit:?}");
+    assert_eq!(audit[0][1], "ticket_status_counts");
+}

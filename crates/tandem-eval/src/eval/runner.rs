@@ -268,6 +268,13 @@ async fn evaluate(
                     repairs,
                     cache_hit: answer.from_cache,
                 },
+                Ok(Outcome::Previewed(preview)) => Attempt {
+                    error: Some(format!(
+                        "the question was read as a transform writing `{}`",
+                        preview.validated().target()
+                    )),
+                    ..failed_with(repairs)
+                },
                 Ok(Outcome::NeedsMoreSchema(more)) => Attempt {
                     ending: Ending::NeedsMoreSchema,
                     error: Some(format!("the large model still asks for {}", more.requested.join(", "))),

@@ -33,6 +33,13 @@ pub use spec::{TransformSpec, WriteKind};
 pub use step::StepKind;
 pub use validated::{TransformStep, ValidatedTransform};
 
+/// Checks a declaration alone against the catalog, before any SQL exists: what a plan's
+/// transform section must pass before a person confirms it. Every violation is one a person
+/// fixes by editing the declaration.
+pub fn check_transform_spec(spec: &TransformSpec, catalog: &Catalog, dialect: tandem_core::Dialect) -> Vec<Violation> {
+    spec::check(spec, catalog, dialect)
+}
+
 /// Validates a model-written transform — one statement, or a short `;`-separated list — against
 /// its declaration, the policy and the catalog.
 ///
