@@ -70,26 +70,7 @@ pub enum BenchCommand {
     Gateway(crate::commands::serve::GatewayBenchArgs),
     /// Recall and latency of schema retrieval on Spider's merged catalog (~870 tables) and
     /// Spider 2.0-lite's large catalogs.
-    Retrieval {
-        /// Print one JSON object as the last line of standard output.
-        #[arg(long)]
-        json: bool,
-        /// The benchmark data folder (holding `spider/` and `spider2-lite/`).
-        #[arg(long, default_value = "../shared/bench")]
-        bench_dir: std::path::PathBuf,
-        /// Token budget of a slice.
-        #[arg(long, default_value_t = 2000)]
-        budget_tokens: u32,
-        /// Questions per catalog (default: all).
-        #[arg(long)]
-        limit: Option<usize>,
-        /// Skip Spider 2.0-lite.
-        #[arg(long)]
-        no_spider2: bool,
-        /// Retrieve without the embedding model (BM25, values and keys only).
-        #[arg(long)]
-        no_dense: bool,
-    },
+    Retrieval(crate::commands::bench_retrieval::RetrievalArgs),
     /// Admission strategies in front of a simulated prefill-bound model server (simulated
     /// time: takes seconds), and the simulator's checks against published benchmarks.
     Admission {

@@ -178,6 +178,17 @@ impl SchemaIndex {
         self.full_tokens
     }
 
+    /// Tokens of one schema's tables rendered whole (`None` for unqualified tables), or
+    /// `None` when the catalog has no such schema.
+    pub fn schema_tokens(&self, schema: Option<&str>) -> Option<u32> {
+        let position = self.catalog.schemas().iter().position(|s| match (s, schema) {
+            (Some(have), Some(want)) => have.eq_ignore_ascii_case(want),
+            (None, None) => true,
+            _ => false,
+        })?;
+        self.schema_tokens.get(position).copied()
+    }
+
     /// Builds the lazy parts now (BM25 and table embeddings), e.g. for `tandem index` or
     /// before measuring query latency. Returns whether the dense index is available.
     pub fn warm(&self) -> bool {

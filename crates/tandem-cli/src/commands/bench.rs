@@ -1,14 +1,11 @@
 //! `tandem bench …`: benchmarks that print figures.
 
 use anyhow::bail;
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::path::Path;
 
 use tandem_eval::admission_sim::{self, AdmissionBenchConfig, Preset};
 use tandem_eval::llm_bench::{self, LlmBenchConfig};
-use tandem_eval::retrieval_bench::{CatalogReport, RetrievalBenchConfig, run_retrieval_bench};
 use tandem_eval::validate_bench::{self, ValidateBenchConfig};
-use tandem_retrieval::ApproxTokens;
 
 use crate::config::Config;
 use crate::output;
@@ -80,68 +77,4 @@ pub fn validate(json: bool, bench_dir: &Path, repeats: usize, limit: Option<usiz
         output::json_line(&serde_json::json!({ "benchmark": "validate", "report": report }));
     }
     Ok(())
-}
-
-/// Options of `tandem bench retrieval`.
-#[derive(Debug)]
-pub struct RetrievalArgs {
-    pub bench_dir: PathBuf,
-    pub budget_tokens: u32,
-    pub limit: Option<usize>,
-    pub spider2: bool,
-    pub dense: bool,
-}
-
-/// `tandem bench retrieval`: recall of gold tables and columns at a budget, and latency.
-pub fn retrieval(config: &Config, json: bool, args: RetrievalArgs) -> anyhow::Result<()> {
-    if !args.bench_dir.join("spider").join("tables.json").is_file() {
-        bail!("{} holds no spider/tables.json; pass --bench-dir", args.bench_dir.display());
-    }
-    if args.budget_tokens == 0 {
-        bail!("--budget-tokens must be positive");
-    }
-    let embedder = if args.dense { crate::wiring::load_embedder(config) } else { None };
-    let mut bench = RetrievalBenchConfig::new(&args.bench_dir);
-    bench.budget_tokens = args.budget_tokens;
-    bench.max_questions = args.limit;
-    bench.spider2 = args.spider2;
-    bench.index.embedding_cache_dir = Some(config.cache_dir()?.join("index"));
-    output::progress("running the retrieval benchmark (the first run embeds every table)");
-    let report = run_retrieval_bench(&bench, embedder, Arc::new(ApproxTokens))?;
-    output::line(format!(
-        "budget {} tokens, embedder {}",
-        report.budget_tokens,
-        report.embedder.as_deref().unwrap_or("none")
-    ));
-    output::line(
-        "| catalog | tables | questions | table recall | column recall | slice tokens | full tokens | p50 ms | p95 ms |",
-    );
-    output::line("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-    for catalog in std::iter::once(&report.spider_merged).chain(&report.spider2) {
-        output::line(catalog_row(catalog));
-    }
-    let per_db = &report.spider_per_database;
-    output::line(format!(
-        "\nSpider per database: {} questions, {} fit the budget whole (recall {:.3}); overall table recall {:.3}",
-        per_db.n_questions, per_db.n_fitting, per_db.table_recall_fitting, per_db.table_recall
-    ));
-    if json {
-        output::json_line(&serde_json::json!({ "benchmark": "retrieval", "report": report }));
-    }
-    Ok(())
-}
-
-fn catalog_row(c: &CatalogReport) -> String {
-    format!(
-        "| {} | {} | {} | {:.3} | {} | {:.0} | {} | {:.1} | {:.1} |",
-        c.catalog,
-        c.n_tables,
-        c.n_questions,
-        c.table_recall,
-        c.column_recall.map_or_else(|| "–".to_owned(), |r| format!("{r:.3}")),
-        c.slice_tokens_mean,
-        c.full_tokens,
-        c.latency_ms_p50,
-        c.latency_ms_p95
-    )
 }

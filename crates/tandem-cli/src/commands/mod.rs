@@ -3,6 +3,7 @@
 pub mod ask;
 mod ask_edit;
 mod bench;
+pub mod bench_retrieval;
 mod check_config;
 pub mod eval;
 pub mod index;
@@ -25,13 +26,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(args) => serve::serve(&config, args).await,
         Command::Mcp(args) => serve::mcp(&config, args).await,
         Command::Bench { command: BenchCommand::Gateway(args) } => serve::bench_gateway(args).await,
-        Command::Bench {
-            command: BenchCommand::Retrieval { json, bench_dir, budget_tokens, limit, no_spider2, no_dense },
-        } => bench::retrieval(
-            &config,
-            json,
-            bench::RetrievalArgs { bench_dir, budget_tokens, limit, spider2: !no_spider2, dense: !no_dense },
-        ),
+        Command::Bench { command: BenchCommand::Retrieval(args) } => bench_retrieval::retrieval(&config, args),
         Command::Bench { command: BenchCommand::Admission { json, preset, requests, load, seed } } => {
             bench::admission(json, &preset, requests, load, seed)
         }

@@ -125,6 +125,16 @@ fn picks_the_database_that_matches_before_others() {
     assert!(slice.contains(Some("concert_singer"), "concert"), "{:?}", names(&slice));
     assert!(slice.contains(Some("concert_singer"), "stadium"), "{:?}", names(&slice));
     assert!(schemas.iter().all(|s| *s == Some("concert_singer")), "{schemas:?}");
+
+    let per_schema: Vec<u32> =
+        ["concert_singer", "ORCHESTRA", "shop"].iter().filter_map(|s| index.schema_tokens(Some(s))).collect();
+    assert_eq!(per_schema.len(), 3);
+    assert!(per_schema[0] > per_schema[1].max(per_schema[2]), "{per_schema:?}");
+    // Counted per table, each rounded: within a token per table of the whole count.
+    let n_tables = index.catalog().tables.len() as u32;
+    assert!(per_schema.iter().sum::<u32>().abs_diff(index.full_tokens()) <= n_tables, "{per_schema:?}");
+    assert_eq!(index.schema_tokens(Some("missing")), None);
+    assert_eq!(index.schema_tokens(None), None, "every table is qualified");
 }
 
 #[test]
