@@ -65,6 +65,24 @@ pub(crate) fn ground(plan: &mut Plan, request: &str) {
     if view {
         transform.target_kind = TargetKind::View;
     }
+    // A transform writes data: a filter narrows what is written, so it must come from the
+    // request, never from the planner's guess at typical values.
+    let stated = |value: &str| {
+        value
+            .split(',')
+            .map(|v| v.trim().trim_matches(['\'', '"', '(', ')', '%']).trim().to_lowercase())
+            .filter(|v| !v.is_empty())
+            .any(|v| request.to_lowercase().contains(&v))
+    };
+    let (kept, invented): (Vec<_>, Vec<_>) =
+        std::mem::take(&mut plan.filters).into_iter().partition(|f| !f.op.has_literal() || stated(&f.value));
+    plan.filters = kept;
+    for filter in invented {
+        notes.push(format!(
+            "dropped the filter {} {:?} {}: the request does not ask for it",
+            filter.column, filter.op, filter.value
+        ));
+    }
     plan.assumptions.extend(notes);
 }
 
@@ -306,6 +324,18 @@ mod tests {
         let mut p = plan("daily_totals", WriteMode::CreateAsSelect);
         ground(&mut p, "Build a table with daily totals");
         assert_eq!(p.transform.map(|t| t.target), Some("daily_totals".to_owned()), "no name stated: kept");
+    }
+
+    #[test]
+    fn filters_the_request_never_states_are_dropped() {
+        use crate::plan::{ColumnRef, Filter, FilterOp};
+        let filter =
+            |value: &str| Filter { column: ColumnRef::new("orders", "status"), op: FilterOp::In, value: value.into() };
+        let mut p = plan("t", WriteMode::CreateAsSelect);
+        p.filters = vec![filter("Closed"), filter("'paid', 'open'")];
+        ground(&mut p, "Create a table t of the paid orders per day");
+        assert_eq!(p.filters, vec![filter("'paid', 'open'")]);
+        assert!(p.assumptions.iter().any(|a| a.contains("Closed")), "{:?}", p.assumptions);
     }
 
     #[test]

@@ -186,7 +186,7 @@ fn ask_refuses_bad_input_before_loading_anything() {
 
 /// The request the real-model transform test sends, and the gold rows' query.
 const TRANSFORM_REQUEST: &str =
-    "Create a table ticket_status_counts with the number of support tickets per ticket status";
+    "Create a table ticket_status_counts from sup_ticket with the number of tickets per ticket_status";
 const TRANSFORM_GOLD: &str = "SELECT ticket_status, COUNT(*) FROM sup_ticket GROUP BY ticket_status";
 
 #[test]
