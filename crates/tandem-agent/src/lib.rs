@@ -13,7 +13,8 @@
 //!
 //! Main types: [`Plan`] (the versioned Plan JSON) with [`PlanEdit`] and [`apply_edits`],
 //! [`Stage`] (the state machine), [`Pipeline`] with [`PlannedQuestion`] and [`Outcome`],
-//! [`Ledger`], [`Event`], [`PlanCache`] and [`AgentError`].
+//! [`Ledger`], [`Event`], [`PlanCache`] and [`AgentError`]; [`telemetry`] names the metrics it
+//! records.
 //!
 //! ```no_run
 //! use std::sync::Arc;
@@ -58,6 +59,7 @@ mod repair;
 mod reply;
 pub mod session;
 mod stage;
+pub mod telemetry;
 pub mod transform;
 
 pub use baseline::{Baseline, BaselineAnswer};

@@ -363,6 +363,7 @@ impl Pipeline {
                 Err(error)
             }
             Ok(RunOutcome::Answered { sql, rows, notes }) => {
+                crate::telemetry::record_recall(&planned.slice, sql.tables());
                 self.deps.cache.insert(self.deps.index.version(), hash, sql.as_str().to_owned());
                 Ok(Outcome::Answered(Answer {
                     question: planned.question,

@@ -22,6 +22,7 @@ use crate::plan::Plan;
 use crate::prompt::Conversation;
 use crate::reply::{SqlReply, read_sql_reply};
 use crate::stage::Stage;
+use crate::telemetry::{self, RepairOutcome};
 
 /// What one run needs; borrowed from the pipeline and the confirmed question.
 pub(crate) struct Run<'a> {
@@ -81,6 +82,18 @@ enum Author {
 
 impl Run<'_> {
     pub(crate) async fn run(mut self, first: FirstSql) -> Result<RunOutcome, AgentError> {
+        // The model round (repair or regeneration) whose SQL is under test, so its outcome is
+        // counted once the next round starts or the loop ends.
+        let mut open = None;
+        let outcome = self.rounds(first, &mut open).await;
+        if let Some(tier) = open {
+            let fixed = matches!(outcome, Ok(RunOutcome::Answered { .. }));
+            telemetry::record_repair(tier, if fixed { RepairOutcome::Fixed } else { RepairOutcome::Failed });
+        }
+        outcome
+    }
+
+    async fn rounds(&mut self, first: FirstSql, open: &mut Option<RepairTier>) -> Result<RunOutcome, AgentError> {
         let mut candidate = match first {
             FirstSql::Cached(sql) => {
                 let reply = serde_json::json!({ "sql": sql }).to_string();
@@ -106,16 +119,25 @@ impl Run<'_> {
         loop {
             let (failure, reply, author) = match candidate {
                 Candidate::Unreadable(failure, reply) => (failure, reply, Author::Large),
-                Candidate::Sql { sql, reply, author } => match self.check(sql, &mut rules_left).await? {
-                    Ok(answer) => return Ok(answer),
-                    Err(failure) => (failure, reply, author),
-                },
+                Candidate::Sql { sql, reply, author } => {
+                    let rules_before = rules_left;
+                    let checked = self.check(sql, &mut rules_left).await?;
+                    if rules_left < rules_before {
+                        let outcome = if checked.is_ok() { RepairOutcome::Fixed } else { RepairOutcome::Failed };
+                        telemetry::record_repair(RepairTier::Rules, outcome);
+                    }
+                    match checked {
+                        Ok(answer) => return Ok(answer),
+                        Err(failure) => (failure, reply, author),
+                    }
+                }
             };
             if failure.tier == RepairTier::NotRetryable {
                 return Err(AgentError::NotRetryable { detail: failure.text, source: failure.exec });
             }
             if author == Author::Provisional {
                 self.events.send(Event::RepairStarted { tier: RepairTier::Large, attempt: 0, reason: failure.text });
+                start_round(open, RepairTier::Large);
                 self.advance(Stage::Generated)?;
                 candidate = self.ask(ModelTier::Large, None).await?;
                 if let Candidate::Unreadable(Failure { tier: RepairTier::NotRetryable, text, .. }, _) = &candidate {
@@ -130,6 +152,10 @@ impl Run<'_> {
                 _ => ModelTier::Large,
             };
             if tier == ModelTier::Large && large_left == 0 {
+                if let Some(last) = open.take() {
+                    telemetry::record_repair(last, RepairOutcome::Failed);
+                }
+                telemetry::record_repair(RepairTier::Large, RepairOutcome::BudgetExhausted);
                 if let Some((sql, rows)) = failure.empty {
                     let notes =
                         vec!["the result is empty although the plan expects rows; repairs did not change it".into()];
@@ -146,6 +172,7 @@ impl Run<'_> {
                 ModelTier::Large => (RepairTier::Large, budgets.large - large_left + 1),
             };
             self.events.send(Event::RepairStarted { tier: repair_tier, attempt: used, reason: failure.text.clone() });
+            start_round(open, repair_tier);
             self.advance(Stage::Generated)?;
             let conversation = match tier {
                 ModelTier::Small => {
@@ -223,6 +250,9 @@ impl Run<'_> {
         self.advance(Stage::Executed)?;
         match result {
             Err(error) => {
+                if let ExecError::Timeout { dialect, .. } = &error {
+                    telemetry::record_sandbox_timeout(*dialect);
+                }
                 let text = format!("the database refused it: {error}");
                 Ok(Err(Failure { tier: error.repair_tier(), text, exec: Some(error), empty: None }))
             }
@@ -298,6 +328,13 @@ impl Run<'_> {
         self.stage = self.stage.advance(next)?;
         self.trace.push(next);
         Ok(())
+    }
+}
+
+/// A new model round starts: the one before it did not produce the answer.
+fn start_round(open: &mut Option<RepairTier>, tier: RepairTier) {
+    if let Some(last) = open.replace(tier) {
+        telemetry::record_repair(last, RepairOutcome::Failed);
     }
 }
 

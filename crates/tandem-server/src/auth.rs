@@ -57,7 +57,15 @@ impl ApiKeys {
     pub(crate) fn new(keys: &[ApiKeyConfig]) -> Result<Self, ServerError> {
         let mut by_digest = HashMap::new();
         for key in keys {
-            let digest = parse_hex(&key.sha256).ok_or_else(|| ServerError::Config {
+            if key.key.is_some() {
+                return Err(ServerError::Config {
+                    detail: format!("api key `{}`: `key` must be resolved to its sha256 before serving", key.name),
+                });
+            }
+            let sha256 = key.sha256.as_deref().ok_or_else(|| ServerError::Config {
+                detail: format!("api key `{}`: give `sha256` or `key = \"env::NAME\"`", key.name),
+            })?;
+            let digest = parse_hex(sha256).ok_or_else(|| ServerError::Config {
                 detail: format!("api key `{}`: sha256 must be 64 hex digits", key.name),
             })?;
             let state = KeyState {
@@ -136,8 +144,19 @@ mod tests {
         let hex = key_digest_hex("secret");
         assert_eq!(hex.len(), 64);
         assert_eq!(parse_hex(&hex), Some(Sha256::digest(b"secret").into()));
-        let bad = ApiKeyConfig { name: "a".into(), sha256: "xyz".into(), requests_per_minute: 1, max_concurrent: 1 };
-        assert!(matches!(ApiKeys::new(&[bad]), Err(ServerError::Config { .. })));
+        let bad = ApiKeyConfig {
+            name: "a".into(),
+            sha256: Some("xyz".into()),
+            key: None,
+            requests_per_minute: 1,
+            max_concurrent: 1,
+        };
+        assert!(matches!(ApiKeys::new(std::slice::from_ref(&bad)), Err(ServerError::Config { .. })));
+        let neither = ApiKeyConfig { sha256: None, ..bad.clone() };
+        assert!(matches!(ApiKeys::new(&[neither]), Err(ServerError::Config { .. })));
+        let unresolved = ApiKeyConfig { sha256: None, key: Some("env::K".into()), ..bad };
+        let Err(ServerError::Config { detail }) = ApiKeys::new(&[unresolved]) else { panic!("accepted") };
+        assert!(detail.contains("resolved"), "{detail}");
     }
 
     #[test]

@@ -123,7 +123,8 @@ pub async fn gateway(options: &GatewayBenchOptions, database: Arc<dyn Executor>)
         bind: "127.0.0.1:0".into(),
         api_keys: vec![ApiKeyConfig {
             name: "bench".into(),
-            sha256: crate::key_digest_hex(KEY),
+            sha256: Some(crate::key_digest_hex(KEY)),
+            key: None,
             requests_per_minute: u32::MAX / 2,
             max_concurrent: 10_000,
         }],

@@ -60,13 +60,20 @@ impl ServerConfig {
     }
 }
 
-/// One API key: a name for logs and metrics, the SHA-256 of the key (64 hex digits; the key
-/// itself is never stored), and its limits.
+/// One API key: a name for logs and metrics, the key as its SHA-256 or by reference, and its
+/// limits.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ApiKeyConfig {
     pub name: String,
-    pub sha256: String,
+    /// The SHA-256 of the key, 64 hex digits: the key itself is never stored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    /// Or the key by reference, `env::NAME`: the binary reads it from that environment
+    /// variable at startup and hands the server only its SHA-256 (this crate reads no
+    /// environment, so [`crate::Server::new`] refuses a key still given this way).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
     /// Sustained requests per minute; bursts up to a tenth of it (at least 1) pass at once.
     #[serde(default = "default_per_minute")]
     pub requests_per_minute: u32,

@@ -20,9 +20,11 @@ pub const TIER_CALLS_TOTAL: &str = "tandem_session_tier_calls_total";
 /// Counter: large-model prompt tokens the plan scope saved against the full schema.
 pub const SAVED_PROMPT_TOKENS_TOTAL: &str = "tandem_session_saved_prompt_tokens_total";
 /// Counter: failed turns by their stable error code (`model_failed`, `deadline_exceeded`,
-/// `not_retryable` for sandbox timeouts and refusals, …). Label `code`.
+/// `not_retryable` for sandbox timeouts and refusals, …). Label `code`. Sandbox timeouts
+/// also have their own counter, `tandem_agent::telemetry::SANDBOX_TIMEOUTS_TOTAL`.
 pub const TURN_ERRORS_TOTAL: &str = "tandem_session_turn_errors_total";
-/// Counter: repair rounds started. Label `tier` (`rules`, `small`, `large`).
+/// Counter: repair rounds started. Label `tier` (`rules`, `small`, `large`). How they ended
+/// is `tandem_agent::telemetry::REPAIRS_TOTAL` (`tier` and `outcome`).
 pub const REPAIRS_TOTAL: &str = "tandem_session_repairs_total";
 /// Histogram: a settled turn's wall time. Label `outcome`.
 pub const TURN_SECONDS: &str = "tandem_session_turn_seconds";

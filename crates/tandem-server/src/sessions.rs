@@ -146,11 +146,12 @@ impl SessionService for SessionsService {
         let validated = tandem_sql::validate(sql, &policy, catalog).map_err(|rejection| {
             ServiceError::new("invalid_sql", format!("the validator refused the SQL: {rejection}"))
         })?;
-        let rows = self
-            .executor
-            .execute(&validated, &self.limits)
-            .await
-            .map_err(|error| ServiceError::new("execution_failed", error.to_string()))?;
+        let rows = self.executor.execute(&validated, &self.limits).await.map_err(|error| {
+            if let tandem_exec::ExecError::Timeout { dialect, .. } = &error {
+                tandem_agent::telemetry::record_sandbox_timeout(*dialect);
+            }
+            ServiceError::new("execution_failed", error.to_string())
+        })?;
         Ok(SqlResult {
             sql: validated.as_str().to_owned(),
             columns: rows

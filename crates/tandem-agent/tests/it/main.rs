@@ -6,4 +6,5 @@ mod fixture;
 mod flow;
 mod repair;
 mod session;
+mod telemetry;
 mod transform;

@@ -243,19 +243,31 @@ async fn the_event_stream_follows_a_session_and_ends_at_shutdown() {
 async fn metrics_and_openapi_describe_the_server() {
     let shop = Shop::start(open(), Models::Scripted).await;
     shop.small_says(&[PLAN]);
-    shop.large_says(&[&sql(GOOD_SQL)]);
+    // A typo the rules tier fixes, so a repair round ends `fixed`.
+    shop.large_says(&[&sql(&GOOD_SQL.replace("SUM(o.amount)", "SUM(o.amout)"))]);
     let id = planned(&shop).await;
     post(&shop, &format!("/api/sessions/{id}/confirm"), json!({})).await;
-    get(&shop, &format!("/api/sessions/{id}/settled")).await;
+    let (_, turn) = get(&shop, &format!("/api/sessions/{id}/settled")).await;
+    assert_eq!(turn["status"], "answered", "{turn}");
     let metrics = shop.client.get(shop.url("/metrics")).send().await.unwrap().text().await.unwrap();
     for name in [
         "tandem_http_requests_total",
         "tandem_llm_calls_total",
         "tandem_llm_queue_wait_seconds",
         "tandem_session_turns_total",
+        "tandem_retrieval_tables_retrieved_total",
+        "tandem_retrieval_tables_used_total",
+        "tandem_retrieval_tables_used_in_slice_total",
+        "tandem_retrieval_recall_ratio",
     ] {
         assert!(metrics.contains(name), "{name} missing from /metrics");
     }
+    let repaired = |line: &&str| {
+        line.starts_with("tandem_pipeline_repairs_total{")
+            && line.contains(r#"tier="rules""#)
+            && line.contains(r#"outcome="fixed""#)
+    };
+    assert!(metrics.lines().any(|line| repaired(&line)), "no fixed rules repair in /metrics:\n{metrics}");
     assert!(metrics.contains(r#"route="/api/sessions/{id}/confirm""#), "routes are labelled by pattern");
     let (status, doc) = get(&shop, "/openapi.json").await;
     assert_eq!(status, StatusCode::OK);

@@ -17,7 +17,23 @@ const CHROMIUM: &str = "/usr/bin/chromium";
 
 struct Browser {
     client: Client,
-    _driver: Child,
+    _driver: Driver,
+}
+
+/// chromedriver, leading its own process group, which the Chromium it starts (with its
+/// renderer, GPU and zygote helpers) joins. Dropping it kills the whole group, so a test that
+/// fails and unwinds (skipping `client.close()`) leaves no browser behind.
+struct Driver {
+    _child: Child,
+    group: u32,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        // A negative pid names the process group; only this test's chromedriver leads it.
+        let group = format!("-{}", self.group);
+        let _ = std::process::Command::new("kill").args(["-KILL", "--", &group]).status();
+    }
 }
 
 #[expect(clippy::disallowed_methods, reason = "tests read TANDEM_REQUIRE_ALL like every other skip rule")]
@@ -43,7 +59,9 @@ async fn browser() -> Option<Browser> {
         return None;
     }
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let driver = Command::new(CHROMEDRIVER).arg(format!("--port={port}")).kill_on_drop(true).spawn().unwrap();
+    let child =
+        Command::new(CHROMEDRIVER).arg(format!("--port={port}")).process_group(0).kill_on_drop(true).spawn().unwrap();
+    let driver = Driver { group: child.id().unwrap(), _child: child };
     let capabilities = serde_json::json!({
         "goog:chromeOptions": {
             "binary": CHROMIUM,

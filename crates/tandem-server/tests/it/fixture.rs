@@ -87,6 +87,7 @@ pub fn prometheus() -> PrometheusHandle {
             let handle = PrometheusBuilder::new().install_recorder().unwrap();
             tandem_llm::admission::metric_names::describe();
             tandem_server::metric_names::describe();
+            tandem_agent::telemetry::describe();
             handle
         })
         .clone()
@@ -96,7 +97,8 @@ pub fn keyed(per_minute: u32, max_concurrent: u32) -> ServerConfig {
     ServerConfig {
         api_keys: vec![ApiKeyConfig {
             name: "tester".into(),
-            sha256: tandem_server::key_digest_hex(KEY),
+            sha256: Some(tandem_server::key_digest_hex(KEY)),
+            key: None,
             requests_per_minute: per_minute,
             max_concurrent,
         }],
