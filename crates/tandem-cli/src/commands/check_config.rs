@@ -5,12 +5,20 @@ use crate::output;
 
 pub fn run(config: &Config) -> anyhow::Result<()> {
     let settings = config.model_settings()?;
+    let server = config.server_settings()?;
     output::line(format!("cache directory: {}", config.cache_dir()?.display()));
     output::line(format!("models directory: {}", config.models_dir()?.display()));
     let mut warnings = Vec::new();
     for tier in &settings {
         describe(tier, &mut warnings);
     }
+    output::line(format!(
+        "[server] {} on {}, {} API key(s){}",
+        if server.mcp { "HTTP API, chat page, metrics and MCP" } else { "HTTP API, chat page and metrics" },
+        server.bind,
+        server.api_keys.len(),
+        if server.api_keys.is_empty() { ": open to every request" } else { "" },
+    ));
     for warning in &warnings {
         output::line(format!("warning: {warning}"));
     }

@@ -59,8 +59,10 @@ pub async fn serve(config: &Config, args: ServeArgs) -> anyhow::Result<()> {
     let prometheus = PrometheusBuilder::new().install_recorder().context("installing the metrics recorder")?;
     tandem_llm::admission::metric_names::describe();
     tandem_server::metric_names::describe();
+    tandem_agent::telemetry::describe();
+    // Keys by reference are read before anything slow is loaded: a missing one fails at once.
+    let mut server_config = config.server_settings()?;
     let service = service(config, args.db.as_deref()).await?;
-    let mut server_config = config.server.clone();
     if let Some(bind) = args.bind {
         server_config.bind = bind;
     }

@@ -103,6 +103,8 @@ pub enum ConfigError {
     Model { tier: &'static str, problem: String },
     #[error("sessions: {problem}")]
     Sessions { problem: String },
+    #[error("server.api_keys `{name}`: {problem}")]
+    ApiKey { name: String, problem: String },
     #[error("secret `env::{name}` is not set in the environment")]
     MissingSecret { name: String },
     #[error("cannot find the home directory (HOME is unset); set paths.cache_dir")]
@@ -154,6 +156,25 @@ impl Config {
             }),
             Some(path) => Ok(SessionStoreLocation::Sqlite(expand_home(Path::new(path.trim_start_matches("sqlite:")))?)),
         }
+    }
+
+    /// The `[server]` section with every API key given by reference (`key = "env::NAME"`)
+    /// read from the environment and replaced by its SHA-256, so the server never holds a key
+    /// in clear.
+    pub fn server_settings(&self) -> Result<tandem_server::ServerConfig, ConfigError> {
+        let mut server = self.server.clone();
+        for api_key in &mut server.api_keys {
+            let Some(raw) = api_key.key.take() else { continue };
+            let problem = |problem: String| ConfigError::ApiKey { name: api_key.name.clone(), problem };
+            if api_key.sha256.is_some() {
+                return Err(problem("give `sha256` or `key`, not both".to_owned()));
+            }
+            let reference =
+                SecretRef::parse(&raw).ok_or_else(|| problem(format!("key: {}", secret::INLINE_REFUSED)))?;
+            let secret = reference.resolve().map_err(|e| problem(e.to_string()))?;
+            api_key.sha256 = Some(tandem_server::key_digest_hex(secret.expose()));
+        }
+        Ok(server)
     }
 
     /// Validated settings for both tiers, secrets resolved.
@@ -247,6 +268,47 @@ mod tests {
             jail.create_file("v.toml", "[sessions]\nstore = \"redis://x\"\n")?;
             let config = load(Some(Path::new("v.toml"))).map_err(|e| e.to_string())?;
             assert!(config.sessions_store().is_err());
+            Ok(())
+        });
+    }
+
+    #[test]
+    #[expect(clippy::result_large_err, reason = "figment's Jail closures return figment's own error type")]
+    fn api_keys_by_reference_are_read_from_the_environment_and_kept_as_digests() {
+        figment::Jail::expect_with(|jail| {
+            let digest = tandem_server::key_digest_hex("k-from-file");
+            jail.create_file(
+                "t.toml",
+                &format!(
+                    "[[server.api_keys]]\nname = \"ops\"\nsha256 = \"{digest}\"\n\n[[server.api_keys]]\nname = \"ci\"\nkey = \"env::TANDEM_IT_API_KEY\"\nmax_concurrent = 2\n"
+                ),
+            )?;
+            jail.set_env("TANDEM_IT_API_KEY", "k-from-env-4242");
+            let config = load(Some(Path::new("t.toml"))).map_err(|e| e.to_string())?;
+            let server = config.server_settings().map_err(|e| e.to_string())?;
+            assert_eq!(server.api_keys[0].sha256.as_deref(), Some(digest.as_str()));
+            let ci = &server.api_keys[1];
+            assert_eq!(ci.sha256, Some(tandem_server::key_digest_hex("k-from-env-4242")));
+            assert_eq!((ci.key.as_deref(), ci.max_concurrent), (None, 2));
+            assert!(!format!("{server:?}").contains("k-from-env-4242"), "the key is never kept in clear");
+
+            jail.create_file("u.toml", "[[server.api_keys]]\nname = \"ci\"\nkey = \"env::TANDEM_IT_UNSET\"\n")?;
+            let error = load(Some(Path::new("u.toml"))).map_err(|e| e.to_string())?.server_settings().unwrap_err();
+            assert_eq!(
+                error.to_string(),
+                "server.api_keys `ci`: secret `env::TANDEM_IT_UNSET` is not set in the environment"
+            );
+            jail.create_file("v.toml", "[[server.api_keys]]\nname = \"ci\"\nkey = \"k-inline-777\"\n")?;
+            let error = load(Some(Path::new("v.toml"))).map_err(|e| e.to_string())?.server_settings().unwrap_err();
+            assert!(error.to_string().contains("env::NAME") && !error.to_string().contains("k-inline-777"), "{error}");
+            jail.create_file(
+                "w.toml",
+                &format!(
+                    "[[server.api_keys]]\nname = \"ci\"\nkey = \"env::TANDEM_IT_API_KEY\"\nsha256 = \"{digest}\"\n"
+                ),
+            )?;
+            let error = load(Some(Path::new("w.toml"))).map_err(|e| e.to_string())?.server_settings().unwrap_err();
+            assert!(error.to_string().contains("not both"), "{error}");
             Ok(())
         });
     }

@@ -4,6 +4,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::ConfigError;
 
+pub(crate) const INLINE_REFUSED: &str =
+    "secrets are given by reference as `env::NAME`, never inline (the value would end up in files and logs)";
+
 /// A reference to a secret, written `env::NAME` in the config.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SecretRef {
@@ -11,6 +14,11 @@ pub struct SecretRef {
 }
 
 impl SecretRef {
+    /// Reads `env::NAME`; `None` for anything else (an inline secret, an empty name).
+    pub fn parse(raw: &str) -> Option<Self> {
+        raw.strip_prefix("env::").filter(|name| !name.is_empty()).map(|name| SecretRef { env_name: name.to_owned() })
+    }
+
     /// Reads the referenced secret from the environment.
     #[expect(clippy::disallowed_methods, reason = "the config module is the environment funnel")]
     pub fn resolve(&self) -> Result<Secret, ConfigError> {
@@ -24,12 +32,7 @@ impl SecretRef {
 impl<'de> Deserialize<'de> for SecretRef {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let raw = String::deserialize(deserializer)?;
-        match raw.strip_prefix("env::") {
-            Some(name) if !name.is_empty() => Ok(SecretRef { env_name: name.to_owned() }),
-            _ => Err(serde::de::Error::custom(
-                "secrets are given by reference as `env::NAME`, never inline (the value would end up in files and logs)",
-            )),
-        }
+        SecretRef::parse(&raw).ok_or_else(|| serde::de::Error::custom(INLINE_REFUSED))
     }
 }
 

@@ -6,10 +6,10 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-struct Setup {
-    config: PathBuf,
-    db: PathBuf,
-    _dir: tempfile::TempDir,
+pub(crate) struct Setup {
+    pub(crate) config: PathBuf,
+    pub(crate) db: PathBuf,
+    pub(crate) _dir: tempfile::TempDir,
 }
 
 /// A config using the machine's model cache and a fresh session store, or `None` (skip) when
@@ -17,7 +17,7 @@ struct Setup {
 #[expect(clippy::disallowed_methods, reason = "tests locate model files and the skip rule from the environment")]
 #[expect(clippy::print_stdout, reason = "a skipped test says why")]
 #[expect(clippy::unwrap_used, reason = "a test helper: failing loudly is the point")]
-fn setup() -> Option<Setup> {
+pub(crate) fn setup() -> Option<Setup> {
     let home = PathBuf::from(std::env::var_os("HOME").unwrap_or_default());
     let models = std::env::var_os("TANDEM_MODELS_DIR").map_or_else(|| home.join(".cache/tandem/models"), PathBuf::from);
     let db = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -66,7 +66,7 @@ fn ask(setup: &Setup, args: &[&str], stdin: &str) -> (bool, String, String) {
 
 /// Rows as sorted text, numbers compared by value: Spider's execution match for queries
 /// without ORDER BY.
-fn canonical(rows: &[Vec<serde_json::Value>]) -> Vec<String> {
+pub(crate) fn canonical(rows: &[Vec<serde_json::Value>]) -> Vec<String> {
     let cell = |v: &serde_json::Value| match v {
         serde_json::Value::Number(n) => format!("{:.4}", n.as_f64().unwrap_or(f64::NAN)),
         serde_json::Value::String(s) => s.clone(),
@@ -78,7 +78,7 @@ fn canonical(rows: &[Vec<serde_json::Value>]) -> Vec<String> {
 }
 
 #[expect(clippy::unwrap_used, reason = "a test helper: failing loudly is the point")]
-fn gold_rows(db: &Path, sql: &str) -> Vec<Vec<serde_json::Value>> {
+pub(crate) fn gold_rows(db: &Path, sql: &str) -> Vec<Vec<serde_json::Value>> {
     let connection = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
     let mut statement = connection.prepare(sql).unwrap();
     let n = statement.column_count();

@@ -2,6 +2,8 @@
 
 mod ask;
 mod eval;
+#[cfg(test)]
+mod serve;
 
 use std::process::Command;
 
@@ -49,6 +51,11 @@ fn bad_configs_fail_with_the_key_that_is_wrong() {
             "max_in_flight",
         ),
         ("[models.small]\nbackend = \"tpu\"\n", "tpu"),
+        (
+            "[[server.api_keys]]\nname = \"ci\"\nkey = \"env::TANDEM_IT_UNSET_SERVER_KEY\"\n",
+            "TANDEM_IT_UNSET_SERVER_KEY",
+        ),
+        ("[[server.api_keys]]\nname = \"ci\"\nkey = \"sk-inline\"\n", "env::NAME"),
         ("[modles]\n", "modles"),
         ("not toml at all [", "TOML"),
     ];
