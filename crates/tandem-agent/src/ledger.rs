@@ -96,6 +96,26 @@ pub struct TransformLedger {
     pub applied_rows: Option<u64>,
 }
 
+impl TransformLedger {
+    /// Records one sandbox run of the transform declared by `spec`, taking `elapsed`.
+    pub(crate) fn record_preview(
+        &mut self,
+        spec: &tandem_sql::TransformSpec,
+        preview: &tandem_exec::Preview,
+        elapsed: Duration,
+    ) {
+        self.target = spec.target.to_string();
+        self.write = spec.write.as_str().to_owned();
+        self.n_previews = self.n_previews.saturating_add(1);
+        self.preview_ms += ms(elapsed);
+        self.preview_method = preview.method.as_str().to_owned();
+        self.rows_affected = preview.rows_affected;
+        self.target_rows = preview.target_rows;
+        self.n_checks = u32::try_from(preview.checks.len()).unwrap_or(u32::MAX);
+        self.n_checks_failed = u32::try_from(preview.failed_checks().count()).unwrap_or(u32::MAX);
+    }
+}
+
 impl Ledger {
     pub fn record_small(&mut self, completion: &Completion, prices: &Prices) {
         self.small.record(completion, prices);

@@ -534,18 +534,8 @@ impl Pipeline {
             tandem_sql::validate_transform(sql, &spec, &transform_policy(&plan, &catalog, dialect), &catalog)
                 .map_err(|rejection| AgentError::InvalidTransform { problems: vec![rejection.to_string()] })?;
         let preview = transformer.preview(&transform).await.map_err(|source| AgentError::Transform { source })?;
-        let summary = ledger.transform.get_or_insert_with(Default::default);
-        summary.target = spec.target.to_string();
-        summary.write = spec.write.as_str().to_owned();
-        summary.n_previews = summary.n_previews.saturating_add(1);
-        summary.preview_method = preview.method.as_str().to_owned();
-        summary.rows_affected = preview.rows_affected;
-        summary.target_rows = preview.target_rows;
-        summary.n_checks = u32::try_from(preview.checks.len()).unwrap_or(u32::MAX);
-        summary.n_checks_failed = u32::try_from(preview.failed_checks().count()).unwrap_or(u32::MAX);
-        let elapsed_ms = started.elapsed().as_secs_f64() * 1_000.0;
-        summary.preview_ms += elapsed_ms;
-        ledger.wall_ms += elapsed_ms;
+        ledger.transform.get_or_insert_with(Default::default).record_preview(&spec, &preview, started.elapsed());
+        ledger.wall_ms += started.elapsed().as_secs_f64() * 1_000.0;
         self.events.send(Event::PreviewReady {
             rows_affected: preview.rows_affected,
             target_rows: preview.target_rows,

@@ -254,14 +254,7 @@ impl Sessions {
                     })
                     .await
             }
-            Err(AgentError::Transform { source }) if source.needs_preview() => {
-                self.inner.repreview(id, latest.turn, &preview).await?;
-                Err(SessionError::PreviewChanged)
-            }
-            Err(error) => {
-                self.inner.live(|live| live.entry(id.clone()).or_default().preview = Some(preview));
-                Err(SessionError::Agent(error))
-            }
+            Err(error) => Err(self.inner.refused(id, latest.turn, preview, error).await),
         }
     }
 
@@ -284,14 +277,7 @@ impl Sessions {
                     })
                     .await
             }
-            Err(AgentError::Transform { source }) if source.needs_preview() => {
-                self.inner.repreview(id, latest.turn, &preview).await?;
-                Err(SessionError::PreviewChanged)
-            }
-            Err(error) => {
-                self.inner.live(|live| live.entry(id.clone()).or_default().preview = Some(preview));
-                Err(SessionError::Agent(error))
-            }
+            Err(error) => Err(self.inner.refused(id, latest.turn, preview, error).await),
         }
     }
 
@@ -542,6 +528,23 @@ impl Inner {
             Err(error) => {
                 self.fail(id, turn, &error).await?;
                 Err(SessionError::Agent(error))
+            }
+        }
+    }
+
+    /// What a refused apply or export leaves: a stale preview is run again and stored (the
+    /// person looks again); any other refusal keeps the preview waiting as it was.
+    async fn refused(&self, id: &SessionId, turn: u32, preview: TransformPreview, error: AgentError) -> SessionError {
+        match error {
+            AgentError::Transform { source } if source.needs_preview() => {
+                match self.repreview(id, turn, &preview).await {
+                    Ok(()) => SessionError::PreviewChanged,
+                    Err(error) => error,
+                }
+            }
+            error => {
+                self.live(|live| live.entry(id.clone()).or_default().preview = Some(preview));
+                SessionError::Agent(error)
             }
         }
     }

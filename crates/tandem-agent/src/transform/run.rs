@@ -161,9 +161,13 @@ impl TransformRun<'_> {
         let started = Instant::now();
         let result = self.transformer.preview(&transform).await;
         self.advance(Stage::Executed)?;
-        let ledger = self.ledger.transform.get_or_insert_with(TransformLedger::default);
-        ledger.n_previews = ledger.n_previews.saturating_add(1);
-        ledger.preview_ms += started.elapsed().as_secs_f64() * 1_000.0;
+        if let Ok(preview) = &result {
+            self.ledger.transform.get_or_insert_with(TransformLedger::default).record_preview(
+                &self.spec,
+                preview,
+                started.elapsed(),
+            );
+        }
         match result {
             Err(error) => {
                 let text = format!("the sandbox run failed: {error}");
@@ -176,22 +180,10 @@ impl TransformRun<'_> {
                     "the transform ran, but quality checks failed: {}. Change the SQL so the target meets them",
                     failed.join("; ")
                 );
-                self.record(&preview);
                 Ok(Err(Failure { tier: RepairTier::Large, text, checked: Some((transform, preview)) }))
             }
             Ok(preview) => self.previewed(transform, preview, Vec::new()).map(Ok),
         }
-    }
-
-    fn record(&mut self, preview: &Preview) {
-        let ledger = self.ledger.transform.get_or_insert_with(TransformLedger::default);
-        ledger.target = self.spec.target.to_string();
-        ledger.write = self.spec.write.as_str().to_owned();
-        ledger.preview_method = preview.method.as_str().to_owned();
-        ledger.rows_affected = preview.rows_affected;
-        ledger.target_rows = preview.target_rows;
-        ledger.n_checks = u32::try_from(preview.checks.len()).unwrap_or(u32::MAX);
-        ledger.n_checks_failed = u32::try_from(preview.failed_checks().count()).unwrap_or(u32::MAX);
     }
 
     fn previewed(
@@ -200,7 +192,6 @@ impl TransformRun<'_> {
         preview: Preview,
         notes: Vec<String>,
     ) -> Result<Previewed, AgentError> {
-        self.record(&preview);
         self.advance(Stage::Previewed)?;
         self.events.send(Event::PreviewReady {
             rows_affected: preview.rows_affected,
