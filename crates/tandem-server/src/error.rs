@@ -38,6 +38,9 @@ pub enum ServerError {
     /// The latest turn has no answer (yet) to page or download.
     #[error("this turn has no answer: its status is {status}")]
     NoAnswer { status: String },
+    /// The latest turn was not exported as a migration.
+    #[error("this turn has no migration to download: its status is {status}")]
+    NoMigration { status: String },
     #[error("the server is shutting down")]
     ShuttingDown,
     /// The session service refused or failed; its code passes through.
@@ -77,6 +80,7 @@ impl ServerError {
             ServerError::Timeout { .. } => "timeout",
             ServerError::NotFound => "not_found",
             ServerError::NoAnswer { .. } => "no_answer",
+            ServerError::NoMigration { .. } => "no_migration",
             ServerError::ShuttingDown => "shutting_down",
             ServerError::Service(error) => &error.code,
             ServerError::Io(_) => "io",
@@ -102,10 +106,22 @@ pub fn status_for(code: &str) -> StatusCode {
         "payload_too_large" => StatusCode::PAYLOAD_TOO_LARGE,
         "timeout" => StatusCode::REQUEST_TIMEOUT,
         "not_found" | "unknown_session" | "unknown_turn" => StatusCode::NOT_FOUND,
-        "no_answer" | "not_awaiting_confirmation" | "turn_in_progress" | "already_settled" | "plan_changed" => {
-            StatusCode::CONFLICT
+        "no_answer"
+        | "no_migration"
+        | "not_awaiting_confirmation"
+        | "not_awaiting_approval"
+        | "turn_in_progress"
+        | "already_settled"
+        | "plan_changed"
+        | "preview_changed"
+        | "transform_quality_check_failed"
+        | "transform_stale_preview"
+        | "transform_receipt_mismatch"
+        | "transform_already_applied" => StatusCode::CONFLICT,
+        "invalid_edit" | "invalid_sql" | "invalid_transform" | "transform_non_transactional_target" => {
+            StatusCode::UNPROCESSABLE_ENTITY
         }
-        "invalid_edit" | "invalid_sql" => StatusCode::UNPROCESSABLE_ENTITY,
+        "transforms_disabled" => StatusCode::FORBIDDEN,
         "shutting_down" | "overloaded" => StatusCode::SERVICE_UNAVAILABLE,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     }
@@ -143,6 +159,13 @@ mod tests {
             assert!(status_for(code).is_client_error(), "{code}");
         }
         assert_eq!(status_for("not_awaiting_confirmation"), StatusCode::CONFLICT);
+        for code in
+            ["not_awaiting_approval", "preview_changed", "transform_quality_check_failed", "transform_already_applied"]
+        {
+            assert_eq!(status_for(code), StatusCode::CONFLICT, "{code}");
+        }
+        assert_eq!(status_for("invalid_transform"), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(status_for("transforms_disabled"), StatusCode::FORBIDDEN);
         assert_eq!(status_for("store"), StatusCode::INTERNAL_SERVER_ERROR);
     }
 }

@@ -1,5 +1,5 @@
 //! MCP (the Model Context Protocol) over the same session service: tools to ask, show a plan,
-//! confirm it with edits, cancel, and run validated SQL. Served as streamable HTTP at `/mcp`
+//! confirm it with edits, cancel, run validated SQL, and apply or export a transform preview. Served as streamable HTTP at `/mcp`
 //! (behind the same API keys and body limit as the rest) and over stdio for `tandem mcp`.
 
 use std::sync::Arc;
@@ -9,14 +9,16 @@ use axum::Router;
 use rmcp::handler::server::router::tool::ToolRouter;
 use rmcp::handler::server::wrapper::Parameters;
 use rmcp::model::{CallToolResult, ContentBlock};
+use rmcp::service::RequestContext;
 use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
-use rmcp::{ServerHandler, ServiceExt, tool, tool_handler, tool_router};
+use rmcp::{RoleServer, ServerHandler, ServiceExt, tool, tool_handler, tool_router};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use tandem_agent::PlanEdit;
 use tokio_util::sync::CancellationToken;
 
+use crate::auth::KeyName;
 use crate::error::ServerError;
 use crate::service::{ServiceError, SessionService, Turn};
 use crate::state::AppState;
@@ -99,7 +101,7 @@ impl TandemMcp {
     }
 
     #[tool(
-        description = "Approve the plan awaiting confirmation, after applying optional edits; the large model then writes SQL, which is validated and run read-only. Returns the rows and the ledger."
+        description = "Approve the plan awaiting confirmation, after applying optional edits; the large model then writes SQL, which is validated and run read-only. Returns the rows and the ledger. For a transform (a request to create or fill a table) it returns a preview awaiting approval instead: rows it would write, a sample and its quality checks; nothing is written until apply_transform."
     )]
     async fn confirm_plan(&self, Parameters(args): Parameters<ConfirmArgs>) -> CallToolResult {
         let edits: Result<Vec<PlanEdit>, _> = args.edits.into_iter().map(serde_json::from_value).collect();
@@ -117,6 +119,35 @@ impl TandemMcp {
     }
 
     #[tool(
+        description = "Apply the transform preview a session waits with: it runs for real in one transaction and enters the audit log. Refused (nothing written) when a quality check failed, or when the data or catalog changed since the preview: then the reply names the fresh preview to review."
+    )]
+    async fn apply_transform(
+        &self,
+        Parameters(args): Parameters<SessionArgs>,
+        context: RequestContext<RoleServer>,
+    ) -> CallToolResult {
+        reply(self.service.apply(&args.session, &actor(&context)).await)
+    }
+
+    #[tool(
+        description = "Export the transform preview a session waits with as a SQL migration file instead of applying it; nothing is written. The reply carries the file's name and text in preview.migration."
+    )]
+    async fn export_transform(
+        &self,
+        Parameters(args): Parameters<SessionArgs>,
+        context: RequestContext<RoleServer>,
+    ) -> CallToolResult {
+        reply(self.service.export(&args.session, &actor(&context)).await)
+    }
+
+    #[tool(
+        description = "Send the transform preview a session waits with back to its plan, to edit it (target, write mode, expectations, tables, filters) and confirm_plan again."
+    )]
+    async fn revise_transform(&self, Parameters(args): Parameters<SessionArgs>) -> CallToolResult {
+        reply(self.service.revise(&args.session).await)
+    }
+
+    #[tool(
         description = "Run one read-only SQL query after the validator checked it against the catalog and the read-only policy (row cap, no writes, no dangerous functions)."
     )]
     async fn run_sql(&self, Parameters(args): Parameters<SqlArgs>) -> CallToolResult {
@@ -125,6 +156,16 @@ impl TandemMcp {
             Err(error) => failure(&error),
         }
     }
+}
+
+/// Who applies or exports through MCP: the API key's name over HTTP, `mcp-stdio` for the
+/// local process `tandem mcp` serves.
+fn actor(context: &RequestContext<RoleServer>) -> String {
+    context
+        .extensions
+        .get::<axum::http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<KeyName>())
+        .map_or_else(|| "mcp-stdio".to_owned(), |KeyName(name)| name.clone())
 }
 
 impl TandemMcp {
@@ -143,7 +184,7 @@ impl TandemMcp {
 
 #[tool_handler(
     name = "tandem",
-    instructions = "Answer questions about a database: ask → review the plan → confirm_plan (optionally with edits) → rows. run_sql runs validated read-only SQL."
+    instructions = "Answer questions about a database: ask → review the plan → confirm_plan (optionally with edits) → rows. run_sql runs validated read-only SQL. A transform request (create or fill a table) ends confirm_plan with a sandbox preview: apply_transform writes it, export_transform returns it as a migration, revise_transform goes back to the plan."
 )]
 impl ServerHandler for TandemMcp {}
 

@@ -7,7 +7,7 @@ use utoipa::{Modify, OpenApi};
 use crate::error::{ErrorBody, ErrorDetail};
 use crate::routes::sessions::{AskRequest, ConfirmRequest};
 use crate::routes::system::Health;
-use crate::service::{AnswerColumn, TurnError, TurnStatus};
+use crate::service::{AnswerColumn, Applied, Migration, Preview, QualityCheck, TurnError, TurnStatus};
 use crate::view::{AnswerPage, TurnView};
 
 #[derive(OpenApi)]
@@ -22,12 +22,17 @@ use crate::view::{AnswerPage, TurnView};
         crate::routes::sessions::settled,
         crate::routes::sessions::turns,
         crate::routes::sessions::csv,
+        crate::routes::sessions::apply,
+        crate::routes::sessions::export,
+        crate::routes::sessions::revise,
+        crate::routes::sessions::migration,
         crate::routes::events::events,
         crate::routes::system::healthz,
         crate::routes::system::readyz,
         crate::routes::system::metrics,
     ),
-    components(schemas(AskRequest, ConfirmRequest, TurnView, AnswerPage, AnswerColumn, TurnError, TurnStatus, ErrorBody, ErrorDetail, Health)),
+    components(schemas(AskRequest, ConfirmRequest, TurnView, AnswerPage, AnswerColumn, Preview, QualityCheck, Applied, Migration,
+        TurnError, TurnStatus, ErrorBody, ErrorDetail, Health)),
     modifiers(&Security),
     security(("bearer" = []), ("api_key" = [])),
 )]

@@ -80,9 +80,68 @@ pub struct Turn {
     #[schema(value_type = Object)]
     pub ledger: Ledger,
     pub answer: Option<Answer>,
+    /// A transform's sandbox preview: what applying it would write, and its quality checks.
+    pub preview: Option<Preview>,
     pub error: Option<TurnError>,
     pub created_at_ms: u64,
     pub updated_at_ms: u64,
+}
+
+/// What a transform would write, measured in the sandbox (the database itself is unchanged
+/// until the preview is applied).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Preview {
+    /// The statements as validated, in the order they run.
+    pub sql: Vec<String>,
+    /// The table or view written.
+    pub target: String,
+    /// `create_as_select`, `insert_select`, `upsert` or `replace`.
+    pub write: String,
+    /// How the sandbox kept the database unchanged (`file_copy`, `rolled_back_transaction`, …).
+    pub method: String,
+    pub rows_affected: u64,
+    /// Rows in the target once the transform ran.
+    pub target_rows: u64,
+    /// The target's columns and a sample of its rows after the transform.
+    pub columns: Vec<AnswerColumn>,
+    #[schema(value_type = Vec<Vec<Object>>)]
+    pub sample: Vec<Vec<serde_json::Value>>,
+    pub checks: Vec<QualityCheck>,
+    /// Every check passed: the preview may be applied.
+    pub can_apply: bool,
+    pub notes: Vec<String>,
+    /// Set once the transform was applied.
+    pub applied: Option<Applied>,
+    /// Set once the transform was exported as a migration instead.
+    pub migration: Option<Migration>,
+}
+
+/// One quality expectation of a transform and what the preview found.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct QualityCheck {
+    /// `unique`, `not_null` or `row_count`.
+    pub code: String,
+    /// The check in words, e.g. "unique (country)".
+    pub check: String,
+    pub passed: bool,
+    pub observed: u64,
+    pub detail: String,
+}
+
+/// The transform as applied, from the audit log.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Applied {
+    pub applied_at: String,
+    /// Who approved it: the API key's name (`anonymous` when the server has no keys).
+    pub actor: String,
+    pub rows_affected: u64,
+}
+
+/// The transform as a SQL migration file, for review and a deployment of its own.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Migration {
+    pub file_name: String,
+    pub sql: String,
 }
 
 /// The rows of an answered turn and the SQL that produced them.
@@ -168,6 +227,14 @@ pub trait SessionService: Send + Sync + 'static {
     async fn wait_settled(&self, session: &str) -> Result<Turn, ServiceError>;
     /// Every session's progress; receivers filter by session.
     fn subscribe(&self) -> broadcast::Receiver<TurnEvent>;
+    /// Applies the transform preview the latest turn waits with, in one transaction, and
+    /// records `actor` in the audit log. A preview the catalog or data moved under is run
+    /// again and refused as `preview_changed` (nothing written).
+    async fn apply(&self, session: &str, actor: &str) -> Result<Turn, ServiceError>;
+    /// Ends the waiting transform as a SQL migration (the turn keeps its text); nothing is written.
+    async fn export(&self, session: &str, actor: &str) -> Result<Turn, ServiceError>;
+    /// Sends the waiting transform back to its plan, to edit and confirm again.
+    async fn revise(&self, session: &str) -> Result<Turn, ServiceError>;
     /// Validates `sql` against the catalog and the read-only policy, then runs it in the
     /// sandbox. Refusals are `invalid_sql` with the validator's findings in the message.
     async fn run_sql(&self, sql: &str) -> Result<SqlResult, ServiceError>;

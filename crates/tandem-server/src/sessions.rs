@@ -5,15 +5,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use tandem_agent::session::{SessionError, SessionEvent, SessionId, Sessions, TurnRecord};
+use tandem_agent::session::{PreviewRecord, SessionError, SessionEvent, SessionId, Sessions, TurnRecord};
 use tandem_agent::{Event, PlanEdit};
 use tandem_exec::{Executor, Limits, Value};
 use tandem_sql::Policy;
 use tokio::sync::broadcast;
 
 use crate::service::{
-    Answer, AnswerColumn, ServiceError, SessionService, SqlResult, Turn, TurnError, TurnEvent, TurnEventKind,
-    TurnStatus,
+    Answer, AnswerColumn, Applied, Migration, Preview, QualityCheck, ServiceError, SessionService, SqlResult, Turn,
+    TurnError, TurnEvent, TurnEventKind, TurnStatus,
 };
 
 /// Sessions plus what `run_sql` needs: the executor questions run on and its limits.
@@ -99,9 +99,42 @@ fn wire(record: TurnRecord) -> Turn {
             from_cache: a.from_cache,
             notes: a.notes,
         }),
+        preview: record.preview.map(preview),
         error: record.error.map(|e| TurnError { code: e.code, message: e.message }),
         created_at_ms: record.created_at_ms,
         updated_at_ms: record.updated_at_ms,
+    }
+}
+
+fn preview(record: PreviewRecord) -> Preview {
+    Preview {
+        sql: record.sql,
+        target: record.target,
+        write: record.write,
+        method: record.method,
+        rows_affected: record.rows_affected,
+        target_rows: record.target_rows,
+        columns: record.columns.into_iter().map(|c| AnswerColumn { name: c.name, type_name: c.type_name }).collect(),
+        sample: record.sample,
+        checks: record
+            .checks
+            .into_iter()
+            .map(|c| QualityCheck {
+                code: c.code,
+                check: c.check,
+                passed: c.passed,
+                observed: c.observed,
+                detail: c.detail,
+            })
+            .collect(),
+        can_apply: record.can_apply,
+        notes: record.notes,
+        applied: record.applied.map(|a| Applied {
+            applied_at: a.applied_at,
+            actor: a.actor,
+            rows_affected: a.rows_affected,
+        }),
+        migration: record.migration.map(|m| Migration { file_name: m.file_name, sql: m.sql }),
     }
 }
 
@@ -121,6 +154,18 @@ impl SessionService for SessionsService {
 
     async fn cancel(&self, session: &str) -> Result<Turn, ServiceError> {
         self.sessions.cancel(&id(session)?).await.map(wire).map_err(refused)
+    }
+
+    async fn apply(&self, session: &str, actor: &str) -> Result<Turn, ServiceError> {
+        self.sessions.apply(&id(session)?, actor).await.map(wire).map_err(refused)
+    }
+
+    async fn export(&self, session: &str, actor: &str) -> Result<Turn, ServiceError> {
+        self.sessions.export(&id(session)?, actor).await.map(wire).map_err(refused)
+    }
+
+    async fn revise(&self, session: &str) -> Result<Turn, ServiceError> {
+        self.sessions.revise(&id(session)?).await.map(wire).map_err(refused)
     }
 
     async fn latest(&self, session: &str) -> Result<Turn, ServiceError> {

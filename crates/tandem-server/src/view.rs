@@ -6,7 +6,7 @@ use tandem_agent::{Ledger, Plan, Stage};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::error::ServerError;
-use crate::service::{AnswerColumn, Turn, TurnError, TurnStatus};
+use crate::service::{AnswerColumn, Preview, Turn, TurnError, TurnStatus};
 use crate::summary::ledger_in_words;
 
 /// A turn as the API shows it.
@@ -27,6 +27,8 @@ pub struct TurnView {
     /// The ledger in plain words, one sentence per tier.
     pub ledger_words: Vec<String>,
     pub answer: Option<AnswerPage>,
+    /// A transform's sandbox preview (and, once settled, what was applied or exported).
+    pub preview: Option<Preview>,
     pub error: Option<TurnError>,
     pub created_at_ms: u64,
     pub updated_at_ms: u64,
@@ -103,6 +105,7 @@ impl TurnView {
             catalog_version: turn.catalog_version,
             ledger: turn.ledger,
             answer,
+            preview: turn.preview,
             error: turn.error,
             created_at_ms: turn.created_at_ms,
             updated_at_ms: turn.updated_at_ms,
@@ -165,6 +168,7 @@ mod tests {
                 from_cache: false,
                 notes: Vec::new(),
             }),
+            preview: None,
             error: None,
             created_at_ms: 0,
             updated_at_ms: 0,

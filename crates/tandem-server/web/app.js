@@ -1,5 +1,6 @@
 // tandem's chat page: ask, follow the session's events, review and edit the plan, approve,
-// read the SQL, the rows (paged, CSV, a chart when one fits) and what the answer cost.
+// read the SQL, the rows (paged, CSV, a chart when one fits) and what the answer cost; for a
+// transform, review its sandbox preview and apply it, export it, go back to the plan or cancel.
 // Plain DOM, no dependencies; text from the server is only ever set as textContent.
 "use strict";
 
@@ -157,7 +158,13 @@ const STATUS_WORDS = {
   answered: "Answered.",
   failed: "No answer.",
   cancelled: "Cancelled.",
+  awaiting_approval: "Review the preview: nothing is written until you apply it.",
+  applied: "Applied.",
+  exported: "Exported as a migration; nothing was written.",
 };
+
+const SETTLED = ["answered", "failed", "cancelled", "applied", "exported"];
+const DONE = ["answered", "applied", "exported"];
 
 function turnKey(turn) {
   return turn.session + "#" + turn.turn;
@@ -183,16 +190,18 @@ function renderTurn(turn) {
   $(".question", node).textContent = turn.question;
   const status = $(".status", node);
   status.textContent = STATUS_WORDS[turn.status] || turn.status;
-  status.classList.toggle("done", turn.status === "answered");
+  status.classList.toggle("done", DONE.includes(turn.status));
 
   renderPlan(entry, previous);
+  renderPreview(entry, previous);
   renderError(node, turn.error);
   renderAnswer(entry);
   const ledger = $(".ledger", node);
-  const settledWithCost = ["answered", "failed"].includes(turn.status) && turn.ledger_words && turn.ledger_words.length;
+  const withCost = ["answered", "failed", "awaiting_approval", "applied", "exported"].includes(turn.status);
+  const settledWithCost = withCost && turn.ledger_words && turn.ledger_words.length;
   ledger.hidden = !settledWithCost;
   if (settledWithCost) $(".ledger-words", node).replaceChildren(...turn.ledger_words.map((w) => el("li", { text: capitalise(w) + "." })));
-  if (turn.status === "answered" || turn.status === "failed") node.scrollIntoView({ block: "nearest" });
+  if (SETTLED.includes(turn.status)) node.scrollIntoView({ block: "nearest" });
 }
 
 function capitalise(text) {
@@ -203,16 +212,22 @@ function showProgress(event) {
   if (!state.session) return;
   const entries = [...state.turns.values()].filter((e) => e.turn.session === state.session);
   const entry = entries[entries.length - 1];
-  if (!entry || ["answered", "failed", "cancelled"].includes(entry.turn.status)) return;
+  if (!entry || SETTLED.includes(entry.turn.status)) return;
   const words = {
     stage_started: (e) => ({ planned: "Planning…", generated: "Writing SQL…" })[e.stage],
     stage_finished: (e) => e.stage === "planned" ? `Plan written in ${(e.elapsed_ms / 1000).toFixed(1)} s.` : null,
     sql_ready: (e) => e.from_cache ? "SQL from the plan cache; validating…" : "SQL written; validating and running…",
     repair_started: (e) => `Repairing (${e.tier}, attempt ${e.attempt}): ${e.reason}`,
-    rows_ready: (e) => `${e.n_rows} row${e.n_rows === 1 ? "" : "s"} ready.`,
+    rows_ready: (e) => `${plural(e.n_rows, "row")} ready.`,
+    preview_ready: (e) => `Preview ready: ${plural(e.rows_affected, "row")} would be written` + (e.n_checks_failed ? `; ${plural(e.n_checks_failed, "check")} failed.` : "."),
+    applied: (e) => `Applied: ${plural(e.rows_affected, "row")} written.`,
   };
   const say = words[event.event] && words[event.event](event);
   if (say) $(".status", entry.node).textContent = say;
+}
+
+function plural(n, word) {
+  return `${Number(n).toLocaleString()} ${word}${n === 1 ? "" : "s"}`;
 }
 
 function renderError(node, error) {
@@ -251,6 +266,7 @@ function freshEdit(plan) {
     newFilters: [],
     answers: plan.open_questions.map(() => ""),
     limit: plan.limit === null || plan.limit === undefined ? "" : String(plan.limit),
+    transform: plan.transform ? transformFields(plan.transform) : null,
     error: null,
     busy: false,
   };
@@ -274,7 +290,9 @@ function renderPlan(entry, previous) {
 }
 
 function readonlyPlan(plan) {
-  const parts = [el("h3", { text: "Plan" }), el("p", { class: "summary" }, el("strong", { text: "Tables: " }), plan.tables.join(", "))];
+  const parts = [el("h3", { text: "Plan" })];
+  if (plan.transform) parts.push(el("p", { class: "summary transform-summary" }, el("strong", { text: "Writes: " }), transformWords(plan.transform)));
+  parts.push(el("p", { class: "summary" }, el("strong", { text: "Tables: " }), plan.tables.join(", ")));
   if (plan.columns.length) parts.push(el("p", { class: "summary" }, el("strong", { text: "Columns: " }), plan.columns.map(col).join(", ")));
   if (plan.filters.length) parts.push(el("p", { class: "summary" }, el("strong", { text: "Filters: " }), plan.filters.map((f) => `${col(f.column)} ${OP_WORDS[f.op] || f.op} ${f.value}`).join("; ")));
   if (plan.assumptions.length) parts.push(el("p", { class: "assumptions", text: "Assumptions: " + plan.assumptions.join("; ") }));
@@ -287,6 +305,7 @@ function editablePlan(entry) {
   const edit = entry.edit;
   const rerender = () => { $(".plan-card", entry.node).replaceChildren(...editablePlan(entry)); };
   const parts = [el("h3", { text: "Plan — review before the large model runs" })];
+  if (edit.transform) parts.push(...transformEditor(edit.transform));
 
   // Tables
   const tables = el("ul", { class: "chips tables", "aria-label": "Tables" });
@@ -365,7 +384,7 @@ function editablePlan(entry) {
 
   if (edit.error) parts.push(el("p", { class: "error plan-error", role: "alert" }, el("span", { text: edit.error.message + " " }), el("span", { class: "code", text: "(" + edit.error.code + ")" })));
   parts.push(el("div", { class: "actions" },
-    el("button", { type: "button", class: "approve", id: "approve", text: "Approve and run", disabled: edit.busy, onclick: () => approve(entry) }),
+    el("button", { type: "button", class: "approve", id: "approve", text: plan.transform ? "Approve and preview" : "Approve and run", disabled: edit.busy, onclick: () => approve(entry) }),
     el("button", { type: "button", class: "danger cancel", id: "cancel", text: "Cancel", disabled: edit.busy, onclick: () => cancel(entry) })));
   return parts;
 }
@@ -383,7 +402,7 @@ function cssEscape(text) {
 // original numbering (removals from the end), answers (from the end), then additions, then
 // removals of columns and tables (which also drop what refers to them), then the limit.
 function planEdits(plan, edit) {
-  const edits = [];
+  const edits = edit.transform ? transformEdits(plan.transform, edit.transform) : [];
   edit.filters.forEach((f, i) => {
     if (f.removed) return;
     const changed = f.column !== col(f.original.column) || f.op !== f.original.op || f.value !== f.original.value;
@@ -408,11 +427,19 @@ function planEdits(plan, edit) {
 async function approve(entry) {
   const edit = entry.edit;
   if (!edit || edit.busy) return;
+  let edits;
+  try {
+    edits = planEdits(entry.turn.plan, edit);
+  } catch (e) {
+    edit.error = { code: "invalid_edit", message: e.message };
+    renderPlan(entry, entry.turn);
+    return;
+  }
   edit.busy = true;
   edit.error = null;
   renderPlan(entry, entry.turn);
   try {
-    const turn = await api("POST", `/api/sessions/${encodeURIComponent(entry.turn.session)}/confirm`, { edits: planEdits(entry.turn.plan, edit) });
+    const turn = await api("POST", `/api/sessions/${encodeURIComponent(entry.turn.session)}/confirm`, { edits });
     renderTurn(turn);
   } catch (e) {
     if (entry.edit) {
@@ -430,6 +457,205 @@ async function approve(entry) {
 async function cancel(entry) {
   try {
     renderTurn(await api("POST", `/api/sessions/${encodeURIComponent(entry.turn.session)}/cancel`));
+  } catch (e) {
+    showGlobalError(e);
+  }
+}
+
+// ---- Transforms: the plan's write section and the preview card --------------------------------
+
+const WRITE_MODES = ["create_as_select", "insert_select", "upsert", "replace"];
+const WRITE_WORDS = {
+  create_as_select: "create it from a query",
+  insert_select: "insert the query's rows",
+  upsert: "upsert on a key",
+  replace: "replace its contents",
+};
+const METHOD_WORDS = {
+  file_copy: "Previewed on a copy of the database file.",
+  rolled_back_transaction: "Previewed in a transaction that was rolled back.",
+  temporary_table: "Previewed into a temporary table.",
+};
+
+function listText(items) {
+  return (items || []).join(", ");
+}
+
+function splitList(text) {
+  return text.split(",").map((s) => s.trim()).filter(Boolean);
+}
+
+function transformFields(t) {
+  const expect = t.expect || {};
+  const count = (n) => (n === null || n === undefined ? "" : String(n));
+  return {
+    target: t.target,
+    write: t.write,
+    key: listText(t.key),
+    unique: (expect.unique || []).map(listText).join("; "),
+    notNull: listText(expect.not_null),
+    minRows: count(expect.min_rows),
+    maxRows: count(expect.max_rows),
+  };
+}
+
+function transformWords(t) {
+  const expect = t.expect || {};
+  const parts = [`${t.target} (${t.target_kind === "view" ? "view" : "table"}): ${WRITE_WORDS[t.write] || t.write}`];
+  if (t.key && t.key.length) parts.push(`key ${listText(t.key)}`);
+  for (const key of expect.unique || []) parts.push(`unique (${listText(key)})`);
+  if (expect.not_null && expect.not_null.length) parts.push(`not null: ${listText(expect.not_null)}`);
+  if (expect.min_rows !== null && expect.min_rows !== undefined) parts.push(`at least ${plural(expect.min_rows, "row")}`);
+  if (expect.max_rows !== null && expect.max_rows !== undefined) parts.push(`at most ${plural(expect.max_rows, "row")}`);
+  return parts.join("; ");
+}
+
+function transformEditor(fields) {
+  const input = (name, cls, label, placeholder) => {
+    const node = el("input", { type: "text", class: cls, value: fields[name], "aria-label": label, placeholder });
+    // "change" too: a field cleared by a script or autofill may fire no "input".
+    for (const type of ["input", "change"]) node.addEventListener(type, () => { fields[name] = node.value; });
+    return el("label", {}, label + " ", node);
+  };
+  const write = el("select", { class: "transform-write", "aria-label": "Write mode" }, WRITE_MODES.map((m) => el("option", { value: m, text: WRITE_WORDS[m], selected: m === fields.write })));
+  write.addEventListener("change", () => { fields.write = write.value; });
+  return [
+    el("h3", { text: "Writes" }),
+    el("div", { class: "row" }, input("target", "transform-target", "Target table", "table name"), el("label", {}, "Write ", write)),
+    el("div", { class: "row" }, input("key", "transform-key", "Upsert key", "column, column")),
+    el("h3", { text: "Quality checks" }),
+    el("div", { class: "row" }, input("unique", "expect-unique", "Unique", "a, b; c"), input("notNull", "expect-not-null", "Not null", "column, column")),
+    el("div", { class: "row" }, input("minRows", "expect-min-rows", "At least rows", ""), input("maxRows", "expect-max-rows", "At most rows", "")),
+  ];
+}
+
+function rowCount(text, label) {
+  const trimmed = text.trim();
+  if (trimmed === "") return null;
+  if (!/^\d+$/.test(trimmed)) throw new Error(`${label} must be a whole number of rows, not “${trimmed}”.`);
+  return Number(trimmed);
+}
+
+// set_target, set_write and set_expectations for whatever the person changed.
+function transformEdits(transform, fields) {
+  const before = transformFields(transform);
+  const edits = [];
+  if (fields.target.trim() !== before.target) edits.push({ kind: "set_target", target: fields.target.trim() });
+  if (fields.write !== before.write || fields.key.trim() !== before.key) edits.push({ kind: "set_write", write: fields.write, key: splitList(fields.key) });
+  const expectChanged = ["unique", "notNull", "minRows", "maxRows"].some((name) => fields[name].trim() !== before[name]);
+  if (expectChanged) {
+    edits.push({ kind: "set_expectations", expect: {
+      unique: fields.unique.split(";").map(splitList).filter((key) => key.length),
+      not_null: splitList(fields.notNull),
+      min_rows: rowCount(fields.minRows, "At least rows"),
+      max_rows: rowCount(fields.maxRows, "At most rows"),
+    } });
+  }
+  return edits;
+}
+
+function renderPreview(entry, previous) {
+  const { turn, node } = entry;
+  const card = $(".preview-card", node);
+  if (!turn.preview) { card.hidden = true; entry.approval = null; entry.previewShown = null; return; }
+  card.hidden = false;
+  const waiting = turn.status === "awaiting_approval";
+  if (!waiting) entry.approval = null;
+  // A new revision (e.g. a preview run again) keeps the message that explains it.
+  else if (!entry.approval || previous.revision !== turn.revision) entry.approval = { busy: false, error: entry.approval ? entry.approval.error : null };
+  card.classList.toggle("readonly", !waiting);
+  // The same revision again (the event stream and a reply both carry it): keep the card, so
+  // focus and a click in progress stay where they are.
+  if (entry.previewShown === turn.revision) return;
+  entry.previewShown = turn.revision;
+  card.replaceChildren(...previewParts(entry));
+  if (waiting && previous.status !== "awaiting_approval") {
+    card.scrollIntoView({ block: "nearest" });
+    const first = $(".apply:not([disabled])", card) || $(".revise", card);
+    if (first) first.focus({ preventScroll: true });
+  }
+}
+
+function previewParts(entry) {
+  const { turn } = entry;
+  const p = turn.preview;
+  const waiting = turn.status === "awaiting_approval";
+  const parts = [el("h3", { text: waiting ? "Preview — nothing is written until you apply it" : "Preview" })];
+  parts.push(el("p", { class: "summary preview-summary" },
+    el("strong", { text: `${plural(p.rows_affected, "row")} ` }),
+    `${waiting ? "would be written to" : "for"} ${p.target} (${WRITE_WORDS[p.write] || p.write}); the ${p.target} table then holds ${plural(p.target_rows, "row")}.`));
+  if (METHOD_WORDS[p.method]) parts.push(el("p", { class: "notes", text: METHOD_WORDS[p.method] }));
+
+  const sql = el("code", { class: "sql" });
+  highlightSql(sql, p.sql.map((statement) => statement + ";").join("\n"));
+  parts.push(el("h3", { text: "SQL" }), el("pre", { class: "preview-sql" }, sql));
+
+  if (p.checks.length) {
+    parts.push(el("h3", { text: "Quality checks" }), el("ul", { class: "checks", "aria-label": "Quality checks" },
+      p.checks.map((c) => el("li", { class: "check " + (c.passed ? "passed" : "failed"), "data-code": c.code },
+        el("span", { class: "mark", "aria-hidden": "true", text: c.passed ? "✓ " : "✗ " }),
+        el("span", { class: "visually-hidden", text: c.passed ? "Passed: " : "Failed: " }),
+        el("span", { text: c.check }),
+        c.detail ? el("span", { class: "notes", text: " — " + c.detail }) : null))));
+  }
+
+  if (p.columns.length) {
+    const head = el("tr", {}, p.columns.map((c) => el("th", { scope: "col", text: c.name, title: c.type_name })));
+    const body = el("tbody", {}, p.sample.map((row) => el("tr", {}, row.map((v) => el("td", { class: isNumeric(v) ? "num" : null, text: cellText(v) })))));
+    parts.push(el("h3", { text: `Sample of ${p.target}` }),
+      el("div", { class: "table-wrap sample-wrap", tabindex: "0", "aria-label": "Sample rows" }, el("table", { class: "result-table sample-table" }, el("thead", {}, head), body)));
+  }
+  for (const note of p.notes || []) parts.push(el("p", { class: "notes", text: note }));
+
+  if (p.applied) {
+    parts.push(el("p", { class: "applied-note", role: "status", text: `Applied by ${p.applied.actor} at ${p.applied.applied_at}: ${plural(p.applied.rows_affected, "row")} written to ${p.target}.` }));
+  }
+  if (p.migration) {
+    const code = el("code", { class: "sql" });
+    highlightSql(code, p.migration.sql);
+    parts.push(el("p", { class: "migration-note", text: `Exported as ${p.migration.file_name}; the database was not changed.` }),
+      el("pre", { class: "migration-sql" }, code),
+      el("button", { type: "button", class: "small secondary download-migration", text: "Download migration", onclick: () => downloadMigration(entry) }));
+  }
+  if (!waiting) return parts;
+
+  const approval = entry.approval;
+  if (!p.can_apply) parts.push(el("p", { class: "notes cannot-apply", text: "A quality check failed, so this preview cannot be applied: edit the plan, export it for review, or cancel." }));
+  if (approval.error) parts.push(el("p", { class: "error preview-error", role: "alert" }, el("span", { text: approval.error.message + " " }), el("span", { class: "code", text: "(" + approval.error.code + ")" })));
+  parts.push(el("div", { class: "actions" },
+    el("button", { type: "button", class: "apply", text: "Apply", disabled: approval.busy || !p.can_apply, onclick: () => decide(entry, "apply") }),
+    el("button", { type: "button", class: "secondary export", text: "Export as migration", disabled: approval.busy, onclick: () => decide(entry, "export") }),
+    el("button", { type: "button", class: "secondary revise", text: "Edit plan", disabled: approval.busy, onclick: () => decide(entry, "revise") }),
+    el("button", { type: "button", class: "danger cancel-preview", text: "Cancel", disabled: approval.busy, onclick: () => cancel(entry) })));
+  return parts;
+}
+
+// apply, export or revise the waiting preview.
+async function decide(entry, action) {
+  const approval = entry.approval;
+  if (!approval || approval.busy) return;
+  approval.busy = true;
+  approval.error = null;
+  const redraw = () => { if (entry.approval) $(".preview-card", entry.node).replaceChildren(...previewParts(entry)); };
+  redraw();
+  try {
+    renderTurn(await api("POST", `/api/sessions/${encodeURIComponent(entry.turn.session)}/${action}`));
+  } catch (e) {
+    if (!entry.approval) { showGlobalError(e); return; }
+    entry.approval.busy = false;
+    entry.approval.error = { code: e.code, message: e.message };
+    redraw();
+    // A preview run again (preview_changed) arrives as a new revision: show it.
+    try { renderTurn(await api("GET", `/api/sessions/${encodeURIComponent(entry.turn.session)}`)); } catch (ignored) { /* the error shown is enough */ }
+  }
+}
+
+async function downloadMigration(entry) {
+  const migration = entry.turn.preview && entry.turn.preview.migration;
+  try {
+    const response = await fetch(`/api/sessions/${encodeURIComponent(entry.turn.session)}/migration.sql`, { headers: headers() });
+    if (!response.ok) throw new ApiError(response.status, "http_" + response.status, "The migration could not be downloaded.");
+    saveBlob(await response.blob(), migration ? migration.file_name : "migration.sql");
   } catch (e) {
     showGlobalError(e);
   }
@@ -504,16 +730,19 @@ async function downloadCsv(entry) {
   try {
     const response = await fetch(`/api/sessions/${encodeURIComponent(entry.turn.session)}/rows.csv`, { headers: headers() });
     if (!response.ok) throw new ApiError(response.status, "http_" + response.status, "The CSV could not be downloaded.");
-    const blob = await response.blob();
-    const url = URL.createObjectURL(blob);
-    const link = el("a", { href: url, download: `tandem-${entry.turn.session}-${entry.turn.turn}.csv` });
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
+    saveBlob(await response.blob(), `tandem-${entry.turn.session}-${entry.turn.turn}.csv`);
   } catch (e) {
     showGlobalError(e);
   }
+}
+
+function saveBlob(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const link = el("a", { href: url, download: name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
 // A horizontal bar chart when the page has a label column and a numeric column, at most 30

@@ -31,6 +31,10 @@ pub(crate) fn router(state: AppState, mcp: Option<Router<AppState>>) -> Router {
         .route("/api/sessions/{id}/settled", get(sessions::settled))
         .route("/api/sessions/{id}/turns", get(sessions::turns))
         .route("/api/sessions/{id}/rows.csv", get(sessions::csv))
+        .route("/api/sessions/{id}/apply", post(sessions::apply))
+        .route("/api/sessions/{id}/export", post(sessions::export))
+        .route("/api/sessions/{id}/revise", post(sessions::revise))
+        .route("/api/sessions/{id}/migration.sql", get(sessions::migration))
         .route("/metrics", get(system::metrics))
         .route_layer(middleware::from_fn_with_state(state.clone(), time_limit));
     // Streams run as long as the session is followed: no request timeout.

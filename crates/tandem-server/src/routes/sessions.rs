@@ -1,14 +1,16 @@
-//! The session endpoints: ask, follow up, confirm (with edits), cancel, read, page rows, CSV.
+//! The session endpoints: ask, follow up, confirm (with edits), cancel, read, page rows, CSV;
+//! and for transforms: apply, export as a migration, revise the plan, download the migration.
 
-use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
 use serde::Deserialize;
 use tandem_agent::PlanEdit;
 use utoipa::ToSchema;
 
+use crate::auth::KeyName;
 use crate::error::{ErrorBody, ServerError};
 use crate::json::ApiJson;
 use crate::service::Turn;
@@ -108,6 +110,69 @@ pub(crate) async fn cancel(
     Ok(Json(TurnView::new(turn, first_page(&state))))
 }
 
+/// Apply the transform preview awaiting approval: it runs for real in one transaction and
+/// enters the audit log under the request's API key name. If the catalog or the data moved
+/// since the preview, nothing is written: the preview runs again and the answer is 409
+/// `preview_changed` (read the turn for the fresh preview). A preview whose quality checks
+/// failed is refused with 409 `transform_quality_check_failed`.
+#[utoipa::path(post, path = "/api/sessions/{id}/apply", tag = "transforms", params(("id" = String, Path)),
+    responses((status = 200, body = TurnView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub(crate) async fn apply(
+    State(state): State<AppState>,
+    Extension(KeyName(actor)): Extension<KeyName>,
+    Path(id): Path<String>,
+) -> Result<Json<TurnView>, ServerError> {
+    refuse_when_stopping(&state)?;
+    let turn = state.service.apply(&id, &actor).await?;
+    Ok(Json(TurnView::new(turn, first_page(&state))))
+}
+
+/// Export the transform preview awaiting approval as a SQL migration instead of applying it;
+/// nothing is written. The turn ends `exported`, with the file's text in `preview.migration`.
+#[utoipa::path(post, path = "/api/sessions/{id}/export", tag = "transforms", params(("id" = String, Path)),
+    responses((status = 200, body = TurnView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub(crate) async fn export(
+    State(state): State<AppState>,
+    Extension(KeyName(actor)): Extension<KeyName>,
+    Path(id): Path<String>,
+) -> Result<Json<TurnView>, ServerError> {
+    refuse_when_stopping(&state)?;
+    let turn = state.service.export(&id, &actor).await?;
+    Ok(Json(TurnView::new(turn, first_page(&state))))
+}
+
+/// Send the transform preview awaiting approval back to its plan, to edit and confirm again.
+#[utoipa::path(post, path = "/api/sessions/{id}/revise", tag = "transforms", params(("id" = String, Path)),
+    responses((status = 200, body = TurnView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub(crate) async fn revise(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<TurnView>, ServerError> {
+    refuse_when_stopping(&state)?;
+    let turn = state.service.revise(&id).await?;
+    Ok(Json(TurnView::new(turn, first_page(&state))))
+}
+
+/// The migration file of an exported transform.
+#[utoipa::path(get, path = "/api/sessions/{id}/migration.sql", tag = "transforms", params(("id" = String, Path)),
+    responses((status = 200, content_type = "application/sql", body = String), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody)))]
+pub(crate) async fn migration(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, ServerError> {
+    let turn = state.service.latest(&id).await?;
+    let Some(migration) = turn.preview.and_then(|p| p.migration) else {
+        return Err(ServerError::NoMigration { status: turn.status.as_str().to_owned() });
+    };
+    let disposition = format!("attachment; filename=\"{}\"", sanitize_file_name(&migration.file_name));
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/sql; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        migration.sql,
+    )
+        .into_response())
+}
+
 /// The latest turn, with one page of rows.
 #[utoipa::path(get, path = "/api/sessions/{id}", tag = "sessions", params(("id" = String, Path), PageQuery),
     responses((status = 200, body = TurnView), (status = 404, body = ErrorBody)))]
@@ -163,4 +228,9 @@ pub(crate) async fn csv(State(state): State<AppState>, Path(id): Path<String>) -
 
 fn sanitize(id: &str) -> String {
     id.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
+}
+
+fn sanitize_file_name(name: &str) -> String {
+    let kept: String = name.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')).collect();
+    if kept.trim_matches('.').is_empty() { "migration.sql".to_owned() } else { kept }
 }

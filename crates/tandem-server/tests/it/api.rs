@@ -8,22 +8,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tandem_llm::testing::Step;
 
-use crate::fixture::{GOOD_SQL, KEY, Models, PLAN, QUESTION, Shop, keyed, open, sql};
-
-async fn send(request: reqwest::RequestBuilder) -> (StatusCode, Value) {
-    let response = request.bearer_auth(KEY).send().await.unwrap();
-    let status = response.status();
-    let text = response.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
-}
-
-async fn post(shop: &Shop, path: &str, body: Value) -> (StatusCode, Value) {
-    send(shop.client.post(shop.url(path)).json(&body)).await
-}
-
-async fn get(shop: &Shop, path: &str) -> (StatusCode, Value) {
-    send(shop.client.get(shop.url(path))).await
-}
+use crate::fixture::{GOOD_SQL, KEY, Models, PLAN, QUESTION, Shop, code, get, keyed, open, post, send, sql};
 
 /// Asks and waits for the plan; returns the session id.
 async fn planned(shop: &Shop) -> String {
@@ -34,10 +19,6 @@ async fn planned(shop: &Shop) -> String {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(turn["status"], "awaiting_confirmation", "{turn}");
     id
-}
-
-fn code(body: &Value) -> &str {
-    body["error"]["code"].as_str().unwrap_or("")
 }
 
 #[tokio::test]

@@ -1,6 +1,7 @@
 //! The chat page in a real headless Chromium driven over WebDriver (chromedriver): ask, remove
 //! a table from the plan, approve with the keyboard, see rows, chart and ledger; a plan edit
-//! the server refuses; a model that fails. Screenshots go to `<target>/tandem-artifacts/`.
+//! the server refuses; a model that fails; a transform previewed, refused for a failed check,
+//! revised, applied, and another exported. Screenshots go to `<target>/tandem-artifacts/`.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -10,7 +11,9 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use tokio::process::{Child, Command};
 
-use crate::fixture::{GOOD_SQL, Models, PLAN, QUESTION, Shop, open, sql};
+use crate::fixture::{
+    GOOD_SQL, Models, N_TOTALS, PLAN, QUESTION, Shop, TOTALS_SQL, TRANSFORM, open, sql, transform_plan,
+};
 
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -198,5 +201,80 @@ async fn a_refused_edit_and_a_failing_model_are_shown_plainly() {
     assert!(error.starts_with("Something went wrong"), "{error}");
     assert!(error.contains("model_failed"), "{error}");
     browser.shot("06-failed.png").await;
+    browser.client.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_transform_preview_is_refused_revised_applied_and_another_exported() {
+    let Some(browser) = browser().await else { return };
+    let shop = Shop::transforming(open()).await;
+    shop.small_says(&[&transform_plan(r#"{"unique": [["name"]]}"#)]);
+    // A row cap the data cannot meet: the first SQL and both large-model repairs fail it.
+    shop.large_says(&[&sql(TOTALS_SQL), &sql(TOTALS_SQL), &sql(TOTALS_SQL)]);
+    browser.ask(&shop, TRANSFORM).await;
+    let approve = browser.wait_for(".plan-card .approve").await;
+    assert_eq!(approve.text().await.unwrap(), "Approve and preview");
+    let target = browser.wait_for(".plan-card .transform-target").await;
+    assert_eq!(target.prop("value").await.unwrap().as_deref(), Some("customer_totals"));
+    browser.wait_for(".plan-card .expect-max-rows").await.send_keys("10").await.unwrap();
+    browser.shot("07-transform-plan.png").await;
+    approve.click().await.unwrap();
+
+    browser.wait_for(".turn[data-status=awaiting_approval] .preview-card .cannot-apply").await;
+    let failed = browser.wait_for(".preview-card .check.failed").await;
+    assert_eq!(failed.attr("data-code").await.unwrap().as_deref(), Some("row_count"));
+    let apply = browser.wait_for(".preview-card .apply").await;
+    assert!(apply.attr("disabled").await.unwrap().is_some(), "a failed check disables Apply");
+    assert_eq!(shop.large.requests().len(), 3);
+    browser.shot("08-preview-failed-check.png").await;
+
+    browser.wait_for(".preview-card .revise").await.click().await.unwrap();
+    let max_rows = browser.wait_for(".turn[data-status=awaiting_confirmation] .plan-card .expect-max-rows").await;
+    assert_eq!(max_rows.prop("value").await.unwrap().as_deref(), Some("10"), "the plan keeps the edit");
+    max_rows.clear().await.unwrap();
+    shop.large_says(&[&sql(TOTALS_SQL)]);
+    browser.wait_for(".plan-card .approve").await.click().await.unwrap();
+
+    let apply = browser.wait_for(".turn[data-status=awaiting_approval] .preview-card .apply:not([disabled])").await;
+    let summary = browser.text(".preview-card .preview-summary").await;
+    assert!(summary.contains(&format!("{N_TOTALS} rows")) && summary.contains("customer_totals"), "{summary}");
+    assert!(browser.text(".preview-card .preview-sql").await.starts_with("CREATE TABLE customer_totals"));
+    let sample = browser.client.find_all(Locator::Css(".preview-card .sample-table tbody tr")).await.unwrap();
+    assert!(!sample.is_empty());
+    assert!(!shop.has_table("customer_totals").await, "nothing is written before Apply");
+    browser.shot("09-preview.png").await;
+    apply.click().await.unwrap();
+
+    let note = browser.text(".turn[data-status=applied] .preview-card .applied-note").await;
+    assert!(note.contains("anonymous") && note.contains(&format!("{N_TOTALS} rows")), "{note}");
+    assert_eq!(
+        shop.query("SELECT COUNT(*) FROM customer_totals").await[0][0],
+        tandem_exec::Value::Int(N_TOTALS as i64)
+    );
+    browser.shot("10-applied.png").await;
+
+    // A second transform in the same conversation, exported instead of applied.
+    let country_plan = r#"{"version": 1, "tables": ["customer", "orders"], "columns": [], "filters": [], "complexity": "simple",
+        "transform": {"target": "country_totals", "write": "create_as_select"}}"#;
+    shop.small_says(&[country_plan]);
+    shop.large_says(&[&sql(
+        "CREATE TABLE country_totals AS SELECT c.country, SUM(o.amount) AS total FROM customer AS c \
+                              JOIN orders AS o ON o.customer_id = c.id GROUP BY c.country",
+    )]);
+    let input = browser.wait_for("#question").await;
+    let request = "Create a table country_totals with the total order amount per country";
+    input.send_keys(&format!("{request}{}", char::from(Key::Enter))).await.unwrap();
+    browser.wait_for(r#".turn[data-turn="1"] .plan-card .approve"#).await.click().await.unwrap();
+    browser
+        .wait_for(r#".turn[data-turn="1"][data-status=awaiting_approval] .preview-card .export"#)
+        .await
+        .click()
+        .await
+        .unwrap();
+    let migration = browser.text(r#".turn[data-turn="1"][data-status=exported] .preview-card .migration-sql"#).await;
+    assert!(migration.contains("CREATE TABLE country_totals"), "{migration}");
+    assert!(browser.client.find(Locator::Css(r#".turn[data-turn="1"] .download-migration"#)).await.is_ok());
+    assert!(!shop.has_table("country_totals").await, "an export writes nothing");
+    browser.shot("11-exported.png").await;
     browser.client.close().await.unwrap();
 }

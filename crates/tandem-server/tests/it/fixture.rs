@@ -1,5 +1,6 @@
 //! A shop database in SQLite, the real pipeline and session service over it with scripted
-//! models behind real admission gates, and the server on a random port.
+//! models behind real admission gates, and the server on a random port; optionally with
+//! transforms (previewed on a copy of the file, applied to it on approval).
 
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
@@ -7,9 +8,14 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use reqwest::StatusCode;
+use serde_json::Value;
 use tandem_agent::session::{MemoryStore, Sessions};
 use tandem_agent::{AgentConfig, ConfirmPolicy, Deps, Pipeline, PlanCache};
-use tandem_exec::{Executor, IntrospectOptions, Limits, SqliteExecutor, SqliteOptions, create_sqlite_from_script};
+use tandem_exec::{
+    Executor, IntrospectOptions, Limits, SqliteExecutor, SqliteOptions, SqliteTransformer, TransformOptions,
+    create_sqlite_from_script,
+};
 use tandem_llm::admission::{AdmissionGate, GateConfig, GateSnapshot, GatedModel};
 use tandem_llm::testing::{ScriptedModel, Step};
 use tandem_llm::{ChatModel, ChatRequest, Completion, DeltaSink, FinishReason, LlmError, Timing, Usage};
@@ -32,6 +38,23 @@ pub const GOOD_SQL: &str = "SELECT c.name, SUM(o.amount) AS total FROM customer 
 pub const QUESTION: &str = "What is the total order amount per customer in France?";
 
 pub const KEY: &str = "test-key-0123456789";
+
+/// A transform request the rules classify without a model call.
+pub const TRANSFORM: &str = "Create a table customer_totals with the total order amount per customer";
+
+/// The small model's transform plan, with `expect` as its quality expectations.
+pub fn transform_plan(expect: &str) -> String {
+    format!(
+        r#"{{"version": 1, "tables": ["customer", "orders"], "columns": [], "filters": [], "complexity": "simple",
+        "transform": {{"target": "customer_totals", "write": "create_as_select", "expect": {expect}}}}}"#
+    )
+}
+
+pub const TOTALS_SQL: &str = "CREATE TABLE customer_totals AS SELECT c.name, SUM(o.amount) AS total FROM customer AS c \
+                              JOIN orders AS o ON o.customer_id = c.id GROUP BY c.name";
+
+/// Customers with orders: the rows `TOTALS_SQL` writes.
+pub const N_TOTALS: u64 = 153;
 
 pub fn sql(text: &str) -> String {
     serde_json::json!({ "sql": text }).to_string()
@@ -76,7 +99,7 @@ pub struct Shop {
     pub client: reqwest::Client,
     stop: Option<oneshot::Sender<()>>,
     served: Option<tokio::task::JoinHandle<Result<(), tandem_server::ServerError>>>,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
 /// The process-wide Prometheus recorder (a recorder can be installed once per process).
@@ -115,8 +138,38 @@ pub fn open() -> ServerConfig {
     }
 }
 
+/// Sends with the test key; the status and the body as JSON (or as a string when it is not).
+pub async fn send(request: reqwest::RequestBuilder) -> (StatusCode, Value) {
+    let response = request.bearer_auth(KEY).send().await.unwrap();
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+}
+
+pub async fn post(shop: &Shop, path: &str, body: Value) -> (StatusCode, Value) {
+    send(shop.client.post(shop.url(path)).json(&body)).await
+}
+
+pub async fn get(shop: &Shop, path: &str) -> (StatusCode, Value) {
+    send(shop.client.get(shop.url(path))).await
+}
+
+/// The stable error code of an error body ("" when there is none).
+pub fn code(body: &Value) -> &str {
+    body["error"]["code"].as_str().unwrap_or("")
+}
+
 impl Shop {
     pub async fn start(config: ServerConfig, models: Models) -> Self {
+        Self::build(config, models, false).await
+    }
+
+    /// A shop whose pipeline may write tables, with scripted models.
+    pub async fn transforming(config: ServerConfig) -> Self {
+        Self::build(config, Models::Scripted, true).await
+    }
+
+    async fn build(config: ServerConfig, models: Models, transforms: bool) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("shop.sqlite");
         create_sqlite_from_script(&path, &script()).unwrap();
@@ -147,7 +200,12 @@ impl Shop {
             cache: Arc::new(PlanCache::default()),
         };
         let agent = AgentConfig { confirm: ConfirmPolicy::Always, ..AgentConfig::default() };
-        let sessions = Sessions::new(Pipeline::new(deps, agent), Arc::new(MemoryStore::new()));
+        let mut pipeline = Pipeline::new(deps, agent);
+        if transforms {
+            let transformer = SqliteTransformer::open(&path, TransformOptions::default()).unwrap();
+            pipeline = pipeline.with_transformer(Arc::new(transformer));
+        }
+        let sessions = Sessions::new(pipeline, Arc::new(MemoryStore::new()));
         let service = Arc::new(SessionsService::new(sessions, executor, Limits::default()));
         let server = Server::new(service.clone(), config).unwrap().with_prometheus(prometheus());
         let listener = server.bind().await.unwrap();
@@ -158,7 +216,28 @@ impl Shop {
             let _ = stopped.await;
         }));
         let client = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().unwrap();
-        Self { small, large, gates, service, base, client, stop: Some(stop), served: Some(served), _dir: dir }
+        Self { small, large, gates, service, base, client, stop: Some(stop), served: Some(served), dir }
+    }
+
+    /// The shop's database file.
+    pub fn path(&self) -> std::path::PathBuf {
+        self.dir.path().join("shop.sqlite")
+    }
+
+    /// Rows of `query` on the file as it is now (a fresh catalog, so new tables resolve).
+    pub async fn query(&self, query: &str) -> Vec<Vec<tandem_exec::Value>> {
+        let executor = open_db(&self.path());
+        let catalog = executor.introspect(&IntrospectOptions::default()).await.unwrap();
+        let policy = tandem_sql::Policy::new(tandem_core::Dialect::Sqlite);
+        let valid = tandem_sql::validate(query, &policy, &catalog).unwrap();
+        executor.execute(&valid, &Limits::default()).await.unwrap().rows
+    }
+
+    /// Whether the file holds a table of that name.
+    pub async fn has_table(&self, name: &str) -> bool {
+        let executor = open_db(&self.path());
+        let catalog = executor.introspect(&IntrospectOptions::default()).await.unwrap();
+        catalog.tables.iter().any(|t| t.name.name == name)
     }
 
     pub fn small_says(&self, replies: &[&str]) {

@@ -15,3 +15,5 @@ mod concurrency;
 mod fixture;
 #[cfg(test)]
 mod mcp;
+#[cfg(test)]
+mod transform;

@@ -10,7 +10,9 @@ use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig
 use rmcp::{RoleClient, ServiceExt};
 use serde_json::{Value, json};
 
-use crate::fixture::{GOOD_SQL, KEY, Models, PLAN, QUESTION, Shop, keyed, open, sql};
+use crate::fixture::{
+    GOOD_SQL, KEY, Models, N_TOTALS, PLAN, QUESTION, Shop, TOTALS_SQL, TRANSFORM, keyed, open, sql, transform_plan,
+};
 
 fn text(result: &CallToolResult) -> String {
     result.content.iter().filter_map(|c| c.as_text().map(|t| t.text.clone())).collect()
@@ -24,7 +26,16 @@ async fn call(client: &RunningService<RoleClient, ()>, tool: &str, args: Value) 
 async fn ask_confirm_and_run_sql(client: &RunningService<RoleClient, ()>, shop: &Shop) {
     let tools = client.list_all_tools().await.unwrap();
     let names: Vec<&str> = tools.iter().map(|t| t.name.as_ref()).collect();
-    for tool in ["ask", "show_plan", "confirm_plan", "cancel", "run_sql"] {
+    for tool in [
+        "ask",
+        "show_plan",
+        "confirm_plan",
+        "cancel",
+        "run_sql",
+        "apply_transform",
+        "export_transform",
+        "revise_transform",
+    ] {
         assert!(names.contains(&tool), "{tool} missing from {names:?}");
     }
     let asked = call(client, "ask", json!({ "question": QUESTION })).await;
@@ -82,4 +93,34 @@ async fn mcp_over_a_byte_stream() {
     ask_confirm_and_run_sql(&client, &shop).await;
     client.cancel().await.unwrap();
     served.await.unwrap().unwrap();
+}
+
+#[tokio::test]
+async fn a_transform_is_previewed_then_applied_under_the_keys_name_over_mcp() {
+    let shop = Shop::transforming(keyed(600, 8)).await;
+    shop.small_says(&[&transform_plan("{}")]);
+    shop.large_says(&[&sql(TOTALS_SQL)]);
+    let config = StreamableHttpClientTransportConfig::with_uri(shop.url("/mcp")).auth_header(KEY);
+    let client = ().serve(StreamableHttpClientTransport::from_config(config)).await.unwrap();
+    let asked = call(&client, "ask", json!({ "question": TRANSFORM })).await;
+    let turn: Value = serde_json::from_str(&text(&asked)).unwrap();
+    assert_eq!(turn["status"], "awaiting_confirmation", "{turn}");
+    let session = turn["session"].as_str().unwrap().to_owned();
+
+    let refused = call(&client, "apply_transform", json!({ "session": session })).await;
+    assert_eq!(refused.is_error, Some(true));
+    assert!(text(&refused).starts_with("not_awaiting_approval"), "{}", text(&refused));
+
+    let confirmed = call(&client, "confirm_plan", json!({ "session": session })).await;
+    let turn: Value = serde_json::from_str(&text(&confirmed)).unwrap();
+    assert_eq!(turn["status"], "awaiting_approval", "{turn}");
+    assert_eq!(turn["preview"]["target_rows"].as_u64(), Some(N_TOTALS));
+    assert!(!shop.has_table("customer_totals").await, "nothing is written before approval");
+
+    let applied = call(&client, "apply_transform", json!({ "session": session })).await;
+    let turn: Value = serde_json::from_str(&text(&applied)).unwrap();
+    assert_eq!(turn["status"], "applied", "{turn}");
+    assert_eq!(turn["preview"]["applied"]["actor"], "tester");
+    assert!(shop.has_table("customer_totals").await);
+    client.cancel().await.unwrap();
 }
