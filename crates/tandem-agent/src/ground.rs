@@ -1,9 +1,12 @@
-//! Grounding a fresh plan in its question: small planners invent thresholds ("age > 32")
-//! that a person skimming the plan may approve without noticing. A filter whose number the
-//! question never mentions is dropped, and the plan says so in its assumptions, so the person
-//! can add it back at the confirm gate.
+//! Grounding a fresh plan in its question: small planners invent thresholds ("age > 32") and
+//! values ("country = 'France'" for "how many singers are in each country?", copied from the
+//! sample values they were shown) that a person skimming the plan may approve without
+//! noticing, and that the validator would then demand of the SQL. A filter whose number or
+//! words the question never mentions is dropped, and the plan says so in its assumptions, so
+//! the person can add it back at the confirm gate. A filter whose value is an expression
+//! ("{avg(singer.age)}") stays in the plan for the person, but is no literal the SQL must carry.
 
-use crate::plan::Plan;
+use crate::plan::{Filter, Plan};
 
 /// Number words that mean the question does state a number, just not in digits.
 const NUMBER_WORDS: &[&str] = &[
@@ -16,23 +19,73 @@ const NUMBER_WORDS: &[&str] = &[
 /// for a follow-up) contains.
 pub(crate) fn drop_invented_numbers(plan: &mut Plan, texts: &[&str]) {
     let stated: Vec<String> = texts.iter().flat_map(|text| numbers(text)).collect();
-    let spelled = texts.iter().any(|text| {
-        text.split(|c: char| !c.is_alphabetic()).any(|word| NUMBER_WORDS.contains(&word.to_lowercase().as_str()))
-    });
+    let spelled = texts.iter().any(|text| words(text).any(|word| NUMBER_WORDS.contains(&word.as_str())));
     if spelled {
         return;
     }
+    drop_filters(plan, "number", |filter| numbers(&filter.value).into_iter().any(|n| !stated.contains(&n)));
+}
+
+/// Drops filters with a text value none of whose words `texts` mentions, even in another
+/// form ("dog" for "dogs", "fran" for "France", "France" for "French": a capitalised word
+/// with the same first two letters). Lenient on purpose: one related word keeps the filter,
+/// and codes of one or two letters ('F' for "female") cannot be judged and stay.
+pub(crate) fn drop_unstated_words(plan: &mut Plan, texts: &[&str]) {
+    let said: Vec<String> = texts.iter().flat_map(|text| words(text)).collect();
+    let proper: Vec<String> = texts
+        .iter()
+        .flat_map(|text| text.split(|c: char| !c.is_alphanumeric()))
+        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+        .map(|w| w.to_lowercase().chars().take(2).collect())
+        .collect();
+    let stated = |word: &str| {
+        said.iter().any(|w| {
+            w == word
+                || (word.len() >= 3 && w.starts_with(word))
+                || (w.len() >= 3 && word.starts_with(w.as_str()) && word.len() - w.len() <= 2)
+        }) || proper.iter().any(|p| word.starts_with(p.as_str()))
+    };
+    drop_filters(plan, "value", |filter| {
+        if !filter.op.has_literal() || is_expression(&filter.value) {
+            return false;
+        }
+        filter.value.split(',').any(|part| {
+            let judged: Vec<String> =
+                words(part).filter(|w| w.len() >= 3 && !w.chars().all(|c| c.is_ascii_digit())).collect();
+            !judged.is_empty() && !judged.iter().any(|w| stated(w))
+        })
+    });
+}
+
+/// A value that is a computation rather than a literal: `{avg(singer.age)}`, `avg(age)`,
+/// `(SELECT …)`. The SQL computes it; it cannot "mention" it.
+pub(crate) fn is_expression(value: &str) -> bool {
+    let value = value.trim();
+    let lower = value.to_lowercase();
+    (value.starts_with('{') && value.ends_with('}'))
+        || lower.contains("select ")
+        || value
+            .find('(')
+            .is_some_and(|open| open > 0 && value[..open].chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+}
+
+fn drop_filters(plan: &mut Plan, what: &str, invented: impl Fn(&Filter) -> bool) {
     let mut dropped = Vec::new();
     plan.filters.retain(|filter| {
-        let invented = numbers(&filter.value).into_iter().any(|n| !stated.contains(&n));
-        if invented {
+        let drop = invented(filter);
+        if drop {
             dropped.push(format!("{} {:?} {}", filter.column, filter.op, filter.value));
         }
-        !invented
+        !drop
     });
     for filter in dropped {
-        plan.assumptions.push(format!("dropped the filter `{filter}`: the question does not mention that number"));
+        plan.assumptions.push(format!("dropped the filter `{filter}`: the question does not mention that {what}"));
     }
+}
+
+/// The lowercase words (letter and digit runs) of `text`.
+fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase)
 }
 
 /// The digit runs of `text`, without leading zeros ("2014", "7", "0" for "00").
@@ -81,5 +134,58 @@ mod tests {
         drop_invented_numbers(&mut plan, &["And only the young ones?", "Singers above age 20"]);
         assert_eq!(plan.filters.len(), 1, "an earlier question's number counts");
         assert!(plan.assumptions.is_empty());
+    }
+
+    fn eq(values: &[&str]) -> Plan {
+        let mut plan = plan_with(values);
+        for filter in &mut plan.filters {
+            filter.op = FilterOp::Eq;
+        }
+        plan
+    }
+
+    #[test]
+    fn values_the_question_never_mentions_are_dropped_and_noted() {
+        let mut plan = eq(&["France", "{avg(Singer.Age)}"]);
+        drop_unstated_words(&mut plan, &["Show all countries and the number of singers in each country."]);
+        assert_eq!(plan.filters.len(), 1, "{:?}", plan.filters);
+        assert_eq!(plan.filters[0].value, "{avg(Singer.Age)}", "an expression is no value to look for");
+        assert!(
+            plan.assumptions[0].contains("France") && plan.assumptions[0].contains("value"),
+            "{:?}",
+            plan.assumptions
+        );
+    }
+
+    #[test]
+    fn values_stated_in_some_form_stay() {
+        let cases: &[(&str, &str)] = &[
+            ("France", "What are the names of the singers from France?"),
+            ("'%fran%'", "Which singers are from France?"),
+            ("dogs", "How many dog owners are there?"),
+            ("Dog", "How many dogs are there?"),
+            ("F", "How many female students are there?"),
+            ("New York, Boston", "Flights from New York or Boston"),
+            ("France", "Per French customer, total ordered?"),
+            ("2014", "no words to judge, only a number"),
+        ];
+        for (value, question) in cases {
+            let mut plan = eq(&[value]);
+            drop_unstated_words(&mut plan, &[question]);
+            assert_eq!(plan.filters.len(), 1, "`{value}` for {question:?}");
+        }
+        let mut plan = eq(&["Boston"]);
+        drop_unstated_words(&mut plan, &["And in Boston?", "Flights from New York"]);
+        assert_eq!(plan.filters.len(), 1, "a follow-up's words count");
+    }
+
+    #[test]
+    fn expressions_are_told_from_literals() {
+        for value in ["{avg(Singer.Age)}", "avg(age)", "(SELECT AVG(age) FROM singer)", "{average age}"] {
+            assert!(is_expression(value), "{value}");
+        }
+        for value in ["France", "2014-01-01", "'a (b)'", "O'Brien", "% (x)"] {
+            assert!(!is_expression(value), "{value}");
+        }
     }
 }

@@ -224,6 +224,7 @@ impl Pipeline {
         })??;
         let earlier_question = earlier.map_or("", |e| e.question);
         crate::ground::drop_invented_numbers(&mut plan, &[question, earlier_question]);
+        crate::ground::drop_unstated_words(&mut plan, &[question, earlier_question]);
         ground(&mut plan, question);
         settle(&mut plan, self.catalog());
         ledger.wall_ms += started.elapsed().as_secs_f64() * 1_000.0;
@@ -645,7 +646,7 @@ fn policy_for(plan: &Plan, catalog: &Catalog, dialect: tandem_core::Dialect, max
                     | FilterOp::Gt
                     | FilterOp::Ge
                     | FilterOp::Like
-            )
+            ) && !crate::ground::is_expression(&f.value)
         })
         .map(|f| PlanFilter::new(Some(&f.column.column), f.value.trim_matches('\'')))
         .collect();
