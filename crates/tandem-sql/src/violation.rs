@@ -42,6 +42,9 @@ pub enum ViolationCode {
     UnknownTable,
     /// A column that no relation in scope has.
     UnknownColumn,
+    /// A column that no relation in scope has but a table the query does not read does: a
+    /// join is missing, which is a logic error rather than a typo.
+    MissingJoin,
     /// A qualifier (`x.col`) that names no relation in scope.
     UnknownQualifier,
     /// An unqualified column that several relations in scope have.
@@ -88,7 +91,7 @@ pub enum ViolationCode {
 
 impl ViolationCode {
     /// Every code, in a stable order.
-    pub const ALL: [ViolationCode; 33] = [
+    pub const ALL: [ViolationCode; 34] = [
         ViolationCode::SyntaxError,
         ViolationCode::TooDeep,
         ViolationCode::TooLong,
@@ -104,6 +107,7 @@ impl ViolationCode {
         ViolationCode::DeniedFunction,
         ViolationCode::UnknownTable,
         ViolationCode::UnknownColumn,
+        ViolationCode::MissingJoin,
         ViolationCode::UnknownQualifier,
         ViolationCode::AmbiguousColumn,
         ViolationCode::NeedsQuoting,
@@ -141,6 +145,7 @@ impl ViolationCode {
             ViolationCode::DeniedFunction => "denied_function",
             ViolationCode::UnknownTable => "unknown_table",
             ViolationCode::UnknownColumn => "unknown_column",
+            ViolationCode::MissingJoin => "missing_join",
             ViolationCode::UnknownQualifier => "unknown_qualifier",
             ViolationCode::AmbiguousColumn => "ambiguous_column",
             ViolationCode::NeedsQuoting => "needs_quoting",
@@ -182,7 +187,9 @@ impl ViolationCode {
             | ViolationCode::UpsertKeyMismatch
             | ViolationCode::TargetNotAsDeclared
             | ViolationCode::Unprintable => RepairTier::Small,
-            ViolationCode::TableOutsidePlan | ViolationCode::MissingPlanFilter => RepairTier::Large,
+            ViolationCode::MissingJoin | ViolationCode::TableOutsidePlan | ViolationCode::MissingPlanFilter => {
+                RepairTier::Large
+            }
             ViolationCode::MultipleStatements
             | ViolationCode::WriteStatement
             | ViolationCode::DdlStatement
@@ -352,5 +359,12 @@ mod tests {
         };
         assert_eq!(rejection.repair_tier(), RepairTier::Small, "warnings do not escalate a rejection");
         assert!(!rejection.violations[1].fatal);
+        let join = Rejection {
+            violations: vec![
+                Violation::new(ViolationCode::UnknownColumn, "x", None),
+                Violation::new(ViolationCode::MissingJoin, "x", None),
+            ],
+        };
+        assert_eq!(join.repair_tier(), RepairTier::Large, "a missing join is a logic error");
     }
 }

@@ -154,12 +154,18 @@ impl Resolver<'_, '_> {
             .take(3)
             .map(|t| format!("{}.{}", t.name, t.column(name).map_or(name, |c| c.name.as_str())))
             .collect();
+        // Only tables the query does not read have it, and it is no typo of a column in
+        // scope: the query lacks a join, which the large model must add.
+        let in_scope = self.frames.iter().flat_map(|f| f.relations.iter()).any(|r| r.column(name).is_some());
+        let missing_join = fix.is_none() && suggestions.is_empty() && !in_scope && !elsewhere.is_empty();
         let mut message = format!("column `{name}` is not in {place}");
         if !elsewhere.is_empty() {
-            message.push_str(&format!("; it exists in {}", elsewhere.join(", ")));
+            let joined = if missing_join { ", which the query does not join" } else { "" };
+            message.push_str(&format!("; it exists in {}{joined}", elsewhere.join(", ")));
             suggestions.extend(elsewhere);
         }
-        let violation = Violation::new(ViolationCode::UnknownColumn, message, self.source.span(ident.span));
+        let code = if missing_join { ViolationCode::MissingJoin } else { ViolationCode::UnknownColumn };
+        let violation = Violation::new(code, message, self.source.span(ident.span));
         self.out.violations.push(violation.with_suggestions(suggestions).with_fix(fix));
     }
 

@@ -91,6 +91,12 @@ fn reports_unknown_names_with_close_matches_and_fixes() {
         "unknown_column `concert_Name` [\"Name\", \"concert.concert_Name\"]",
     );
     check(Sqlite, "SELECT x FROM (SELECT Name FROM singer) AS d", "unknown_column `x`");
+    // Only a table the query does not read has the column: a join is missing.
+    check(
+        Sqlite,
+        "SELECT T1.Name FROM singer_in_concert AS T1 WHERE T1.concert_ID = 1",
+        "missing_join `Name` [\"stadium.Name\", \"singer.Name\"]",
+    );
     check(Postgres, "SELECT \"Name\" FROM singer WHERE \"France\" = \"Country\"", "unknown_column `\"France\"`");
 }
 
