@@ -10,6 +10,7 @@ pub(crate) struct Setup {
     pub(crate) config: PathBuf,
     pub(crate) db: PathBuf,
     pub(crate) _dir: tempfile::TempDir,
+    _models: std::sync::MutexGuard<'static, ()>,
 }
 
 /// A config using the machine's model cache and a fresh session store, or `None` (skip) when
@@ -33,6 +34,7 @@ pub(crate) fn setup() -> Option<Setup> {
         println!("skipped: {reason}");
         return None;
     }
+    let models_lock = crate::local_models();
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("tandem.toml");
     let toml = format!(
@@ -40,7 +42,7 @@ pub(crate) fn setup() -> Option<Setup> {
         dir.path().join("sessions.sqlite")
     );
     std::fs::write(&config, toml).unwrap();
-    Some(Setup { config, db, _dir: dir })
+    Some(Setup { config, db, _dir: dir, _models: models_lock })
 }
 
 /// Runs `tandem ask` with `stdin` typed in; returns (success, stdout, stderr).

@@ -31,6 +31,7 @@ fn inputs() -> Option<(PathBuf, PathBuf)> {
 #[test]
 fn a_three_question_smoke_eval_with_the_local_models() {
     let Some((models, bench)) = inputs() else { return };
+    let _models = crate::local_models();
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("tandem.toml");
     let toml = format!(

@@ -6,6 +6,15 @@ mod eval;
 mod serve;
 
 use std::process::Command;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+/// Held by every test that runs the local models: they run one at a time, since two llama.cpp
+/// processes on the same cores slow each other down several times over (a transform test once
+/// ran past the pipeline's deadline beside another real-model test).
+fn local_models() -> MutexGuard<'static, ()> {
+    static MODELS: Mutex<()> = Mutex::new(());
+    MODELS.lock().unwrap_or_else(PoisonError::into_inner)
+}
 
 #[expect(clippy::expect_used, reason = "a test helper: failing to start the binary fails the test")]
 fn tandem(args: &[&str], dir: &std::path::Path) -> (bool, String, String) {
