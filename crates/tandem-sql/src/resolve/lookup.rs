@@ -145,12 +145,14 @@ impl Resolver<'_, '_> {
             Some(r) if !r.binding.is_empty() => format!("`{}`", r.binding),
             _ => "any table in scope".to_owned(),
         };
-        // Tell the repair model where the column does live, when it lives elsewhere.
-        let elsewhere: Vec<String> = self
-            .catalog
-            .tables
-            .iter()
-            .filter(|t| t.column(name).is_some())
+        // Tell the repair model where the column does live, when it lives elsewhere: the
+        // plan's tables first, since in a large catalog many unrelated tables share a name.
+        let in_plan = |t: &&tandem_core::Table| self.scope.is_some_and(|s| s.tables.contains(&t.name));
+        let (planned, others): (Vec<_>, Vec<_>) =
+            self.catalog.tables.iter().filter(|t| t.column(name).is_some()).partition(in_plan);
+        let elsewhere: Vec<String> = planned
+            .into_iter()
+            .chain(others)
             .take(3)
             .map(|t| format!("{}.{}", t.name, t.column(name).map_or(name, |c| c.name.as_str())))
             .collect();

@@ -1,6 +1,8 @@
 //! Name resolution through aliases, CTEs, subqueries, joins and set operations.
 
 use tandem_core::Dialect::{Mysql, Postgres, Sqlite};
+use tandem_core::TableName;
+use tandem_sql::{Policy, Scope};
 
 use crate::support::check;
 
@@ -96,6 +98,16 @@ fn reports_unknown_names_with_close_matches_and_fixes() {
         Sqlite,
         "SELECT T1.Name FROM singer_in_concert AS T1 WHERE T1.concert_ID = 1",
         "missing_join `Name` [\"stadium.Name\", \"singer.Name\"]",
+    );
+    // With a plan, its tables come first among the places the column lives.
+    let scope = Scope { tables: vec![TableName::new("singer_in_concert"), TableName::new("singer")], filters: vec![] };
+    assert_eq!(
+        crate::support::outcome(
+            Sqlite,
+            "SELECT T1.Name FROM singer_in_concert AS T1",
+            Some(Policy::new(Sqlite).with_max_rows(100).with_scope(scope))
+        ),
+        "missing_join `Name` [\"singer.Name\", \"stadium.Name\"]"
     );
     check(Postgres, "SELECT \"Name\" FROM singer WHERE \"France\" = \"Country\"", "unknown_column `\"France\"`");
 }
