@@ -5,7 +5,7 @@ use sqlparser::ast::{Ident, ObjectName};
 use tandem_core::{Dialect, TableName};
 
 use super::Resolver;
-use super::scope::Relation;
+use super::scope::{Clause, Relation};
 use crate::fix::{Edit, Fix};
 use crate::quoting::{is_strictly_reserved, quote, quote_always};
 use crate::suggest::{close_matches, unique_match};
@@ -93,7 +93,7 @@ impl Resolver<'_, '_> {
                 }
                 None => {
                     let relation = relation.clone();
-                    self.unknown_column(column, Some(&relation));
+                    self.unknown_column(column, Some((qualifier, &relation)));
                 }
             },
             None => self.unknown_qualifier(qualifier, column),
@@ -127,8 +127,11 @@ impl Resolver<'_, '_> {
         relations.filter(|r| !r.binding.is_empty()).map(|r| r.binding.as_str()).collect()
     }
 
-    fn unknown_column(&mut self, ident: &Ident, relation: Option<&Relation>) {
+    /// A column no relation in scope offers under that name (`relation`: the one its qualifier
+    /// names, with the qualifier).
+    fn unknown_column(&mut self, ident: &Ident, qualified: Option<(&Ident, &Relation)>) {
         let name = ident.value.as_str();
+        let relation = qualified.map(|(_, r)| r);
         let candidates: Vec<&str> = match relation {
             Some(r) => r.columns.iter().map(String::as_str).collect(),
             None => {
@@ -140,7 +143,17 @@ impl Resolver<'_, '_> {
             }
         };
         let mut suggestions = close_matches(name, candidates.iter().copied());
-        let fix = unique_match(name, candidates.iter().copied()).and_then(|m| self.rename_fix(ident, m, "column"));
+        // `T1.col` where exactly one other relation has `col`: the aliases were mixed up, and
+        // that relation is meant. Not in an ON clause, where it would join a table to itself.
+        let in_join_condition = self.frames.last().is_some_and(|f| f.clause == Clause::From);
+        let holder = qualified.filter(|_| !in_join_condition).and_then(|_| self.sole_holder(name));
+        let fix = match (qualified, &holder) {
+            (Some((qualifier, _)), Some(holder)) => self.rename_fix(qualifier, holder, "qualifier"),
+            _ => unique_match(name, candidates.iter().copied()).and_then(|m| self.rename_fix(ident, m, "column")),
+        };
+        if let Some(holder) = &holder {
+            suggestions.insert(0, format!("{holder}.{name}"));
+        }
         let place = match relation {
             Some(r) if !r.binding.is_empty() => format!("`{}`", r.binding),
             _ => "any table in scope".to_owned(),
@@ -161,6 +174,9 @@ impl Resolver<'_, '_> {
         let in_scope = self.frames.iter().flat_map(|f| f.relations.iter()).any(|r| r.column(name).is_some());
         let missing_join = fix.is_none() && suggestions.is_empty() && !in_scope && !elsewhere.is_empty();
         let mut message = format!("column `{name}` is not in {place}");
+        if let Some(holder) = &holder {
+            message.push_str(&format!(" but in `{holder}`"));
+        }
         if !elsewhere.is_empty() {
             let joined = if missing_join { ", which the query does not join" } else { "" };
             message.push_str(&format!("; it exists in {}{joined}", elsewhere.join(", ")));
@@ -169,6 +185,20 @@ impl Resolver<'_, '_> {
         let code = if missing_join { ViolationCode::MissingJoin } else { ViolationCode::UnknownColumn };
         let violation = Violation::new(code, message, self.source.span(ident.span));
         self.out.violations.push(violation.with_suggestions(suggestions).with_fix(fix));
+    }
+
+    /// The binding of the one relation that has `column`, in the innermost SELECT where any
+    /// relation has it; `None` when none or several do.
+    fn sole_holder(&self, column: &str) -> Option<String> {
+        let holders = self.frames.iter().rev().find_map(|f| {
+            let holders: Vec<&Relation> =
+                f.relations.iter().filter(|r| !r.open && r.column(column).is_some()).collect();
+            (!holders.is_empty()).then_some(holders)
+        })?;
+        match holders.as_slice() {
+            [one] if !one.binding.is_empty() => Some(one.binding.clone()),
+            _ => None,
+        }
     }
 
     fn unknown_qualifier(&mut self, qualifier: &Ident, column: &Ident) {

@@ -159,6 +159,12 @@ fn every_class_routes_to_its_tier() {
         (Sqlite, "SELECT Name FROM singer LIMIT (SELECT 1)", RepairTier::Small),
         (Postgres, "SELECT \"OrderID\" FROM \"Orders\" WHERE \"OrderID\" = 'first'", RepairTier::Small),
         (Postgres, "SELECT paid FROM \"Orders\" WHERE paid <> 0", RepairTier::Rules),
+        // Mixed-up aliases: requalified by rules.
+        (
+            Sqlite,
+            "SELECT T1.Name FROM singer_in_concert AS T1 JOIN singer AS T2 ON T1.Singer_ID = T2.Singer_ID",
+            RepairTier::Rules,
+        ),
         // A missing join is a logic error: tier 2.
         (Sqlite, "SELECT T1.Name FROM singer_in_concert AS T1", RepairTier::Large),
         // Policy: never retried.

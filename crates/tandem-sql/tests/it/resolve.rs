@@ -93,6 +93,13 @@ fn reports_unknown_names_with_close_matches_and_fixes() {
         "unknown_column `concert_Name` [\"Name\", \"concert.concert_Name\"]",
     );
     check(Sqlite, "SELECT x FROM (SELECT Name FROM singer) AS d", "unknown_column `x`");
+    // Mixed-up aliases: the one other relation with the column is meant (not in ON, where
+    // that would join a table to itself — see `Singer_ID` above).
+    check(
+        Sqlite,
+        "SELECT T1.Name FROM singer_in_concert AS T1 JOIN singer AS T2 ON T1.Singer_ID = T2.Singer_ID",
+        "unknown_column `Name` [\"T2.Name\", \"stadium.Name\", \"singer.Name\"] fix=SELECT T2.Name FROM singer_in_concert AS T1 JOIN singer AS T2 ON T1.Singer_ID = T2.Singer_ID",
+    );
     // Only a table the query does not read has the column: a join is missing.
     check(
         Sqlite,
