@@ -12,14 +12,15 @@ use std::time::Instant;
 use tandem_core::{Catalog, RepairTier};
 use tandem_exec::{ExecError, Executor, Rows};
 use tandem_llm::{ChatModel, discard_deltas};
-use tandem_sql::{Policy, ValidatedSql, repair_with_rules, validate};
+use tandem_sql::{Policy, Rejection, ValidatedSql, ViolationCode, repair_with_rules, validate};
 
+use crate::check::{plan_name, resolve_table};
 use crate::config::AgentConfig;
 use crate::error::{AgentError, ModelTier};
 use crate::events::{Event, EventSink};
 use crate::ledger::Ledger;
 use crate::plan::Plan;
-use crate::prompt::Conversation;
+use crate::prompt::{Conversation, scope_tables};
 use crate::reply::{SqlReply, read_sql_reply};
 use crate::stage::Stage;
 use crate::telemetry::{self, RepairOutcome};
@@ -227,6 +228,12 @@ impl Run<'_> {
         let valid = match outcome {
             Ok(valid) => valid,
             Err(rejection) => {
+                let missing = self.tables_to_join(&rejection);
+                if !missing.is_empty() {
+                    let reason =
+                        format!("the SQL reads columns of {} without the table in the plan", missing.join(", "));
+                    return self.widen(missing, reason).map(Ok);
+                }
                 let tier = match rejection.repair_tier() {
                     RepairTier::Rules => RepairTier::Small,
                     tier => tier,
@@ -267,8 +274,35 @@ impl Run<'_> {
     }
 
     fn needs_more(&mut self, text: &str) -> Result<RunOutcome, AgentError> {
+        self.widen(parse_need(text), reason_of(text))
+    }
+
+    fn widen(&mut self, tables: Vec<String>, reason: String) -> Result<RunOutcome, AgentError> {
         self.advance(Stage::NeedsMoreSchema)?;
-        Ok(RunOutcome::NeedsMoreSchema { tables: parse_need(text), reason: reason_of(text) })
+        Ok(RunOutcome::NeedsMoreSchema { tables, reason })
+    }
+
+    /// Tables outside the plan's scope that a missing join needs (the validator names where
+    /// the column lives): no model can join a table whose columns its prompt does not show, so
+    /// the plan is widened with them instead. In a catalog of several databases, only tables
+    /// of the plan's databases count.
+    fn tables_to_join(&self, rejection: &Rejection) -> Vec<String> {
+        let scope = scope_tables(self.plan, self.catalog);
+        let schemas: Vec<Option<&str>> = scope.iter().map(|t| t.name.schema.as_deref()).collect();
+        let mut tables: Vec<String> = Vec::new();
+        let holders = rejection
+            .fatal()
+            .filter(|v| v.code == ViolationCode::MissingJoin)
+            .flat_map(|v| v.suggestions.iter())
+            .filter_map(|place| place.rsplit_once('.').and_then(|(table, _)| resolve_table(self.catalog, table)));
+        for table in holders {
+            let name = plan_name(&table.name);
+            let outside = !scope.iter().any(|t| t.name == table.name);
+            if outside && schemas.contains(&table.name.schema.as_deref()) && !tables.contains(&name) {
+                tables.push(name);
+            }
+        }
+        tables
     }
 
     fn answered(&mut self, sql: ValidatedSql, rows: Rows, notes: Vec<String>) -> Result<RunOutcome, AgentError> {

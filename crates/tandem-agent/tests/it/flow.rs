@@ -134,6 +134,26 @@ async fn need_more_schema_goes_back_to_confirmation() {
 }
 
 #[tokio::test]
+async fn a_join_to_a_table_outside_the_plan_widens_the_plan_instead_of_a_blind_repair() {
+    let shop = Shop::new(ConfirmPolicy::Always).await;
+    shop.small_says(&[PLAN]);
+    // `price` lives only in `product`, which the plan (customer, orders) leaves out.
+    let unjoined = GOOD_SQL.replace("WHERE c.country = 'France'", "WHERE c.country = 'France' AND o.price > 0");
+    shop.large_says(&[&sql(&unjoined), &sql(GOOD_SQL)]);
+    let planned = shop.pipeline.plan(QUESTION).await.unwrap();
+    let outcome = shop.pipeline.answer(planned, Decision::Approve(Vec::new())).await.unwrap();
+    let Outcome::NeedsMoreSchema(more) = outcome else { panic!("expected NeedsMoreSchema") };
+    assert_eq!(more.requested, ["product"]);
+    assert!(more.reason.contains("product"), "{}", more.reason);
+    assert!(more.planned.plan().tables.contains(&"product".to_owned()));
+    assert!(more.planned.needs_confirmation(), "a person approves the wider plan");
+    assert_eq!(shop.large.requests().len(), 1, "no repair call on a table the prompt did not show");
+    let answer = answered(shop.pipeline.answer(more.planned, Decision::Approve(Vec::new())).await.unwrap());
+    assert!(shop.large_prompts()[1].contains("product"));
+    assert_eq!(answer.ledger.large.n_calls, 2);
+}
+
+#[tokio::test]
 async fn an_identical_confirmed_plan_reuses_its_sql_until_the_catalog_changes() {
     let config = AgentConfig { confirm: ConfirmPolicy::Never, ..AgentConfig::default() };
     let shop = Shop::with(config.clone(), Arc::new(tandem_agent::PlanCache::default()), "").await;
