@@ -144,15 +144,24 @@ async fn serve_answers_a_spider_question_over_http_with_the_real_models() {
     assert_eq!(canonical(&rows), canonical(&gold), "SQL: {}", turn["answer"]["sql"]);
     assert!(turn["ledger"]["large"]["n_calls"].as_u64().unwrap() >= 1, "{turn}");
 
-    let (status, metrics) = call(client.get(format!("{}/metrics", served.base))).await;
-    assert_eq!(status, reqwest::StatusCode::OK);
-    let metrics = metrics.as_str().unwrap_or_default().to_owned();
-    for line in [
+    // A settled turn is counted by a task that follows the event stream, a moment after
+    // `/settled` answers: scrape until the lines are there, for up to ten seconds.
+    let expected = [
         "tandem_retrieval_tables_used_total 1",
         "tandem_retrieval_tables_used_in_slice_total 1",
         r#"tandem_session_turns_total{outcome="answered"} 1"#,
-    ] {
-        assert!(metrics.lines().any(|l| l == line), "`{line}` missing from /metrics:\n{metrics}");
+    ];
+    let scraped_by = Instant::now() + Duration::from_secs(10);
+    loop {
+        let (status, metrics) = call(client.get(format!("{}/metrics", served.base))).await;
+        assert_eq!(status, reqwest::StatusCode::OK);
+        let metrics = metrics.as_str().unwrap_or_default().to_owned();
+        let missing = expected.iter().find(|line| !metrics.lines().any(|l| l == **line));
+        match missing {
+            None => break,
+            Some(line) => assert!(Instant::now() < scraped_by, "`{line}` missing from /metrics:\n{metrics}"),
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 
     // SIGTERM: the server stops accepting and exits cleanly.
