@@ -20,7 +20,7 @@ use crate::error::{AgentError, ModelTier};
 use crate::events::{Event, EventSink};
 use crate::ledger::Ledger;
 use crate::plan::Plan;
-use crate::prompt::{Conversation, scope_tables};
+use crate::prompt::Conversation;
 use crate::reply::{SqlReply, read_sql_reply};
 use crate::stage::Stage;
 use crate::telemetry::{self, RepairOutcome};
@@ -287,8 +287,9 @@ impl Run<'_> {
     /// the plan is widened with them instead. In a catalog of several databases, only tables
     /// of the plan's databases count.
     fn tables_to_join(&self, rejection: &Rejection) -> Vec<String> {
-        let scope = scope_tables(self.plan, self.catalog);
-        let schemas: Vec<Option<&str>> = scope.iter().map(|t| t.name.schema.as_deref()).collect();
+        // The validator's policy carries the plan's scope (tables plus bridges).
+        let Some(scope) = &self.policy.scope else { return Vec::new() };
+        let schemas: Vec<Option<&str>> = scope.tables.iter().map(|t| t.schema.as_deref()).collect();
         let mut tables: Vec<String> = Vec::new();
         let holders = rejection
             .fatal()
@@ -297,7 +298,7 @@ impl Run<'_> {
             .filter_map(|place| place.rsplit_once('.').and_then(|(table, _)| resolve_table(self.catalog, table)));
         for table in holders {
             let name = plan_name(&table.name);
-            let outside = !scope.iter().any(|t| t.name == table.name);
+            let outside = !scope.tables.contains(&table.name);
             if outside && schemas.contains(&table.name.schema.as_deref()) && !tables.contains(&name) {
                 tables.push(name);
             }
