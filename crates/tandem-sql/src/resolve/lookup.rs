@@ -182,6 +182,7 @@ impl Resolver<'_, '_> {
             message.push_str(&format!("; it exists in {}{joined}", elsewhere.join(", ")));
             suggestions.extend(elsewhere);
         }
+        let fix = if missing_join { self.join_fix(ident, qualified.map(|(q, _)| q)) } else { fix };
         let code = if missing_join { ViolationCode::MissingJoin } else { ViolationCode::UnknownColumn };
         let violation = Violation::new(code, message, self.source.span(ident.span));
         self.out.violations.push(violation.with_suggestions(suggestions).with_fix(fix));

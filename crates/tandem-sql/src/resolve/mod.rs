@@ -9,10 +9,11 @@
 
 mod expr;
 mod from;
+mod join;
 mod lookup;
 mod scope;
 
-use sqlparser::ast::{Expr, OrderBy, Query, Select, SelectItem, SelectItemQualifiedWildcardKind, SetExpr};
+use sqlparser::ast::{Expr, OrderBy, Query, Select, SelectItem, SelectItemQualifiedWildcardKind, SetExpr, Spanned};
 use tandem_core::{Catalog, Dialect, TableName};
 
 use crate::parse::Source;
@@ -148,7 +149,14 @@ impl Resolver<'_, '_> {
         for table in &select.from {
             self.deferred_on_clauses(table);
         }
+        // After a comma-separated item a JOIN would bind to the last item only, and its ON
+        // could not see the others on PostgreSQL: appending is safe with a single item.
+        let join_point = match select.from.as_slice() {
+            [only] => self.source.extent(only.span()).map(|s| s.end),
+            _ => None,
+        };
         if let Some(frame) = self.frames.last_mut() {
+            frame.join_point = join_point;
             frame.clause = Clause::Body;
             for item in &select.projection {
                 match item {

@@ -66,6 +66,9 @@ pub(crate) struct Frame {
     /// Output names of select-list items that are plain columns.
     pub(crate) output_names: Vec<String>,
     pub(crate) clause: Clause,
+    /// Where a join can be appended to the FROM clause (the byte offset after its only item,
+    /// once the whole clause is resolved); `None` for several comma-separated items or none.
+    pub(crate) join_point: Option<usize>,
 }
 
 impl Frame {
@@ -76,6 +79,7 @@ impl Frame {
             aliases: Vec::new(),
             output_names: Vec::new(),
             clause: Clause::From,
+            join_point: None,
         }
     }
 

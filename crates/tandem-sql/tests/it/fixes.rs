@@ -206,3 +206,70 @@ fn plan_conformance_reports_warnings() {
         "ok SELECT Name FROM singer LIMIT 100 warn missing_plan_filter"
     );
 }
+
+/// Spider's `pets_1`, trimmed: `Has_Pet` is the bridge between students and pets.
+fn pets() -> tandem_core::Catalog {
+    use tandem_core::{Catalog, Column, ForeignKey, Table};
+    let table = |name: &str, columns: &[&str]| {
+        Table::new(TableName::new(name), columns.iter().map(|c| Column::new(*c, "int")).collect())
+    };
+    let key = |column: &str, table: &str| ForeignKey {
+        columns: vec![column.to_owned()],
+        referenced_table: TableName::new(table),
+        referenced_columns: vec![column.to_owned()],
+    };
+    let mut has_pet = table("Has_Pet", &["StuID", "PetID"]);
+    has_pet.foreign_keys = vec![key("StuID", "Student"), key("PetID", "Pets")];
+    Catalog::new(vec![
+        table("Student", &["StuID", "LName", "Fname", "Age"]),
+        has_pet,
+        table("Pets", &["PetID", "PetType", "pet_age", "weight"]),
+    ])
+}
+
+#[test]
+fn a_missing_join_that_one_foreign_key_settles_is_a_rules_fix() {
+    let policy = Policy::new(Sqlite).with_max_rows(100);
+    let catalog = pets();
+    for (sql, expect) in [
+        // The model joined two of the three tables and read the third one's column through a
+        // wrong alias: the join is added and the qualifier follows it, everywhere it is used.
+        (
+            "SELECT T1.Fname FROM Student AS T1 JOIN Has_Pet AS T2 ON T1.StuID = T2.StuID WHERE T2.PetType = 'cat' OR T2.PetType = 'dog'",
+            "SELECT T1.Fname FROM Student AS T1 JOIN Has_Pet AS T2 ON T1.StuID = T2.StuID JOIN Pets AS T3 ON T3.PetID = T2.PetID WHERE T3.PetType = 'cat' OR T3.PetType = 'dog' LIMIT 100",
+        ),
+        // Unaliased and unqualified: the table joins under its own name.
+        (
+            "SELECT count(*) FROM Has_Pet WHERE PetType = 'dog'",
+            "SELECT count(*) FROM Has_Pet JOIN Pets ON Pets.PetID = Has_Pet.PetID WHERE PetType = 'dog' LIMIT 100",
+        ),
+        // Parenthesised ON, and the key pointing the other way (Has_Pet → Student).
+        (
+            "SELECT avg(T.Age) FROM Has_Pet AS T JOIN Pets AS P ON (P.PetID = T.PetID) WHERE P.PetType = 'cat'",
+            "SELECT avg(T1.Age) FROM Has_Pet AS T JOIN Pets AS P ON (P.PetID = T.PetID) JOIN Student AS T1 ON T1.StuID = T.StuID WHERE P.PetType = 'cat' LIMIT 100",
+        ),
+    ] {
+        let rejection = validate(sql, &policy, &catalog).expect_err(sql);
+        assert_eq!(rejection.repair_tier(), RepairTier::Rules, "{sql}: {rejection}");
+        let repair = repair_with_rules(sql, &policy, &catalog);
+        match repair.outcome {
+            Ok(valid) => assert_eq!(valid.as_str(), expect),
+            Err(again) => panic!("fixed `{}` still fails: {again}", repair.sql),
+        }
+    }
+    // Two ways to reach the column's table (a self-join, or a second key) are no rules fix: a
+    // model decides which one the question means.
+    for sql in [
+        "SELECT T1.Fname FROM Has_Pet AS T1 JOIN Has_Pet AS T2 ON T1.PetID = T2.PetID",
+        "SELECT Fname FROM Pets AS a, Has_Pet AS b WHERE a.PetID = b.PetID",
+    ] {
+        let rejection = validate(sql, &policy, &catalog).expect_err(sql);
+        assert_eq!(rejection.repair_tier(), RepairTier::Large, "{sql}: {rejection}");
+    }
+    // With a plan, only its tables are joined: Student outside the plan stays a missing join
+    // (the agent widens the plan with it).
+    let scope = Scope { tables: vec![TableName::new("Has_Pet"), TableName::new("Pets")], filters: vec![] };
+    let planned = Policy::new(Sqlite).with_max_rows(100).with_scope(scope);
+    let rejection = validate("SELECT T1.Fname FROM Has_Pet AS T1", &planned, &catalog).expect_err("no Fname");
+    assert_eq!(rejection.repair_tier(), RepairTier::Large, "{rejection}");
+}
