@@ -7,7 +7,7 @@
 //! the joins between the plan's tables from foreign keys.
 
 use tandem_core::{Catalog, Table, TableName};
-use tandem_retrieval::JoinPath;
+use tandem_retrieval::{JoinPath, SchemaSlice};
 
 use crate::error::{AgentError, EditRejection};
 use crate::plan::{ColumnRef, Join, PLAN_VERSION, Plan};
@@ -18,11 +18,12 @@ enum Mode {
     Strict,
 }
 
-/// Checks a planner's plan: fixes or drops unknown names (recorded in assumptions) and
-/// completes joins, preferring the slice's join paths.
-pub fn check_plan(plan: Plan, catalog: &Catalog, join_hints: &[JoinPath]) -> Result<Plan, AgentError> {
-    let mut checker = Checker { catalog, mode: Mode::Lenient, notes: Vec::new() };
-    match checker.run(plan, join_hints) {
+/// Checks a planner's plan against the catalog and the slice the planner saw: fixes or drops
+/// unknown names (recorded in assumptions), reads a bare name that several schemas share as
+/// the slice's table, and completes joins, preferring the slice's join paths.
+pub fn check_plan(plan: Plan, catalog: &Catalog, slice: &SchemaSlice) -> Result<Plan, AgentError> {
+    let mut checker = Checker { catalog, mode: Mode::Lenient, shown: slice.table_names(), notes: Vec::new() };
+    match checker.run(plan, &slice.joins) {
         Ok(plan) => Ok(plan),
         Err(EditRejection::NoTablesLeft) => Err(AgentError::PlanHasNoTables),
         // The lenient mode drops instead of refusing; any other refusal is a plan with nothing
@@ -33,7 +34,7 @@ pub fn check_plan(plan: Plan, catalog: &Catalog, join_hints: &[JoinPath]) -> Res
 
 /// Checks an edited plan strictly: every name must resolve.
 pub(crate) fn recheck_plan(plan: Plan, catalog: &Catalog) -> Result<Plan, EditRejection> {
-    Checker { catalog, mode: Mode::Strict, notes: Vec::new() }.run(plan, &[])
+    Checker { catalog, mode: Mode::Strict, shown: Vec::new(), notes: Vec::new() }.run(plan, &[])
 }
 
 /// Finds a table by `name` or `schema.name`, case-insensitively.
@@ -52,13 +53,15 @@ pub fn plan_name(name: &TableName) -> String {
     name.to_string()
 }
 
-struct Checker<'a> {
+struct Checker<'a, 's> {
     catalog: &'a Catalog,
     mode: Mode,
+    /// The tables the planner was shown (its slice); empty for an edited plan.
+    shown: Vec<&'s TableName>,
     notes: Vec<String>,
 }
 
-impl<'a> Checker<'a> {
+impl<'a> Checker<'a, '_> {
     fn run(&mut self, mut plan: Plan, join_hints: &[JoinPath]) -> Result<Plan, EditRejection> {
         plan.version = PLAN_VERSION;
         let mut tables: Vec<&'a Table> = Vec::new();
@@ -129,6 +132,14 @@ impl<'a> Checker<'a> {
     /// Resolves a table name; `Ok(None)` means dropped (lenient mode).
     fn table(&mut self, written: &str) -> Result<Option<&'a Table>, EditRejection> {
         if let Some(table) = resolve_table(self.catalog, written) {
+            return Ok(Some(table));
+        }
+        // A bare name that several schemas share (`singer` in a catalog of many databases)
+        // means the one the planner was shown.
+        let bare = written.trim().trim_matches('"').trim_matches('`');
+        if let [only] = self.shown.iter().filter(|n| n.name.eq_ignore_ascii_case(bare)).collect::<Vec<_>>().as_slice()
+            && let Some(table) = self.catalog.table(only.schema.as_deref(), &only.name)
+        {
             return Ok(Some(table));
         }
         if self.mode == Mode::Lenient
@@ -331,6 +342,47 @@ mod tests {
         assert_eq!(edit_distance("singer", "singers"), 1);
         assert_eq!(edit_distance("", "abc"), 3);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+
+    #[test]
+    fn a_bare_name_several_schemas_share_is_the_one_the_planner_was_shown() {
+        use tandem_core::Column;
+        use tandem_retrieval::SliceTable;
+        let singer = |schema: &str| {
+            Table::new(
+                TableName::qualified(schema, "singer"),
+                vec![Column::new("Singer_ID", "int"), Column::new("Name", "text")],
+            )
+        };
+        let catalog = Catalog::new(vec![singer("concert_singer"), singer("singer")]);
+        let shown = |schema: &str| SliceTable {
+            name: TableName::qualified(schema, "singer"),
+            columns: vec!["Singer_ID".to_owned(), "Name".to_owned()],
+            n_hidden_columns: 0,
+            relevant_columns: Vec::new(),
+            bridge: false,
+            same_columns: Vec::new(),
+            score: 1.0,
+        };
+        let slice = SchemaSlice {
+            tables: vec![shown("concert_singer")],
+            joins: Vec::new(),
+            values: Vec::new(),
+            text: String::new(),
+            n_tokens: 0,
+            full_tokens: 0,
+            whole: false,
+            dense: false,
+        };
+        let mut plan = Plan::new();
+        plan.tables = vec!["singer".to_owned()];
+        plan.columns = vec![ColumnRef::new("singer", "Name")];
+        let checked = check_plan(plan.clone(), &catalog, &slice).expect("the slice's singer");
+        assert_eq!(checked.tables, vec!["concert_singer.singer".to_owned()]);
+        assert_eq!(checked.columns, vec![ColumnRef::new("concert_singer.singer", "Name")]);
+        // Both shown: the name stays ambiguous and nothing is guessed.
+        let both = SchemaSlice { tables: vec![shown("concert_singer"), shown("singer")], ..slice };
+        assert!(matches!(check_plan(plan, &catalog, &both), Err(AgentError::PlanHasNoTables)));
     }
 
     #[test]

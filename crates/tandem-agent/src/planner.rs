@@ -102,7 +102,7 @@ pub(crate) async fn write_plan(
                     }
                     None => {}
                 }
-                return check_plan(plan, catalog, &slice.joins);
+                return check_plan(plan, catalog, slice);
             }
             Err(problem) => {
                 messages.push(Message::assistant(completion.text));
