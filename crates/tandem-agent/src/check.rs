@@ -7,7 +7,7 @@
 //! the joins between the plan's tables from foreign keys.
 
 use tandem_core::{Catalog, Table, TableName};
-use tandem_retrieval::{JoinPath, SchemaSlice};
+use tandem_retrieval::{JoinPath, SchemaSlice, SliceTable};
 
 use crate::error::{AgentError, EditRejection};
 use crate::plan::{ColumnRef, Join, PLAN_VERSION, Plan};
@@ -19,10 +19,11 @@ enum Mode {
 }
 
 /// Checks a planner's plan against the catalog and the slice the planner saw: fixes or drops
-/// unknown names (recorded in assumptions), reads a bare name that several schemas share as
-/// the slice's table, and completes joins, preferring the slice's join paths.
+/// unknown names (recorded in assumptions), reads a table name in the wrong schema or one
+/// several schemas share as the best-ranked slice table of that name, and completes joins,
+/// preferring the slice's join paths.
 pub fn check_plan(plan: Plan, catalog: &Catalog, slice: &SchemaSlice) -> Result<Plan, AgentError> {
-    let mut checker = Checker { catalog, mode: Mode::Lenient, shown: slice.table_names(), notes: Vec::new() };
+    let mut checker = Checker { catalog, mode: Mode::Lenient, shown: slice.tables.iter().collect(), notes: Vec::new() };
     match checker.run(plan, &slice.joins) {
         Ok(plan) => Ok(plan),
         Err(EditRejection::NoTablesLeft) => Err(AgentError::PlanHasNoTables),
@@ -57,7 +58,7 @@ struct Checker<'a, 's> {
     catalog: &'a Catalog,
     mode: Mode,
     /// The tables the planner was shown (its slice); empty for an edited plan.
-    shown: Vec<&'s TableName>,
+    shown: Vec<&'s SliceTable>,
     notes: Vec<String>,
 }
 
@@ -134,12 +135,17 @@ impl<'a> Checker<'a, '_> {
         if let Some(table) = resolve_table(self.catalog, written) {
             return Ok(Some(table));
         }
-        // A bare name that several schemas share (`singer` in a catalog of many databases)
-        // means the one the planner was shown.
+        // A bare name that several schemas share (`singer` in a catalog of many databases), or
+        // a name put in the wrong schema: the best-ranked table of that name the planner saw.
         let bare = written.trim().trim_matches('"').trim_matches('`');
-        if let [only] = self.shown.iter().filter(|n| n.name.eq_ignore_ascii_case(bare)).collect::<Vec<_>>().as_slice()
-            && let Some(table) = self.catalog.table(only.schema.as_deref(), &only.name)
-        {
+        let name = bare.rsplit_once('.').map_or(bare, |(_, name)| name);
+        let best = self
+            .shown
+            .iter()
+            .filter(|t| t.name.name.eq_ignore_ascii_case(name))
+            .max_by(|a, b| a.score.total_cmp(&b.score));
+        if let Some(table) = best.and_then(|t| self.catalog.table(t.name.schema.as_deref(), &t.name.name)) {
+            self.notes.push(format!("read table `{written}` as `{}`", table.name));
             return Ok(Some(table));
         }
         if self.mode == Mode::Lenient
@@ -347,7 +353,6 @@ mod tests {
     #[test]
     fn a_bare_name_several_schemas_share_is_the_one_the_planner_was_shown() {
         use tandem_core::Column;
-        use tandem_retrieval::SliceTable;
         let singer = |schema: &str| {
             Table::new(
                 TableName::qualified(schema, "singer"),
@@ -355,17 +360,17 @@ mod tests {
             )
         };
         let catalog = Catalog::new(vec![singer("concert_singer"), singer("singer")]);
-        let shown = |schema: &str| SliceTable {
+        let shown = |schema: &str, score: f32| SliceTable {
             name: TableName::qualified(schema, "singer"),
             columns: vec!["Singer_ID".to_owned(), "Name".to_owned()],
             n_hidden_columns: 0,
             relevant_columns: Vec::new(),
             bridge: false,
             same_columns: Vec::new(),
-            score: 1.0,
+            score,
         };
         let slice = SchemaSlice {
-            tables: vec![shown("concert_singer")],
+            tables: vec![shown("concert_singer", 0.5)],
             joins: Vec::new(),
             values: Vec::new(),
             text: String::new(),
@@ -380,9 +385,15 @@ mod tests {
         let checked = check_plan(plan.clone(), &catalog, &slice).expect("the slice's singer");
         assert_eq!(checked.tables, vec!["concert_singer.singer".to_owned()]);
         assert_eq!(checked.columns, vec![ColumnRef::new("concert_singer.singer", "Name")]);
-        // Both shown: the name stays ambiguous and nothing is guessed.
-        let both = SchemaSlice { tables: vec![shown("concert_singer"), shown("singer")], ..slice };
-        assert!(matches!(check_plan(plan, &catalog, &both), Err(AgentError::PlanHasNoTables)));
+        assert_eq!(checked.assumptions, vec!["read table `singer` as `concert_singer.singer`".to_owned()]);
+        // Both shown: the better-ranked one. A table put in the wrong schema (`music_2` has no
+        // singer) is read the same way.
+        let both = SchemaSlice { tables: vec![shown("concert_singer", 0.5), shown("singer", 0.9)], ..slice };
+        let checked = check_plan(plan.clone(), &catalog, &both).expect("the better-ranked singer");
+        assert_eq!(checked.tables, vec!["singer.singer".to_owned()]);
+        plan.tables = vec!["music_2.singer".to_owned()];
+        let checked = check_plan(plan, &catalog, &both).expect("a singer table");
+        assert_eq!(checked.tables, vec!["singer.singer".to_owned()]);
     }
 
     #[test]

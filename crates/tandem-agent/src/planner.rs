@@ -81,6 +81,7 @@ pub(crate) async fn write_plan(
             .await
             .map_err(|source| AgentError::Model { tier: ModelTier::Small, source })?;
         ledger.record_small(&completion, settings.prices);
+        tracing::debug!(reply = %completion.text, "planner reply");
         let parsed = extract_json(&completion.text)
             .map_err(|e| e.to_string())
             .and_then(|value| serde_json::from_value::<Plan>(value).map_err(|e| e.to_string()));
