@@ -5,7 +5,7 @@ use sqlparser::ast::{
     TableWithJoins,
 };
 
-use tandem_core::Dialect;
+use tandem_core::{Dialect, TableName};
 
 use super::scope::{Output, Relation};
 use super::{Resolver, rename};
@@ -168,9 +168,29 @@ impl Resolver<'_, '_> {
                 .map(|t| t.name.to_string())
                 .collect();
             let message = format!("table `{}` exists in several schemas; qualify it", table.value);
-            self.out
-                .violations
-                .push(Violation::new(ViolationCode::UnknownTable, message, span).with_suggestions(suggestions));
+            // The plan's scope holding exactly one of them settles which one is meant.
+            let planned: Vec<&TableName> = self
+                .scope
+                .map(|s| s.tables.iter().filter(|t| t.matches(None, &table.value)).collect())
+                .unwrap_or_default();
+            let fix = match (planned.as_slice(), span) {
+                ([only], Some(span)) => {
+                    let qualified = match &only.schema {
+                        Some(schema) => format!("{}.{}", quote(schema, self.dialect), quote(&only.name, self.dialect)),
+                        None => quote(&only.name, self.dialect),
+                    };
+                    span.slice(self.source.sql).map(|original| {
+                        Fix::single(
+                            format!("qualify table `{}` as `{only}` (the plan's)", table.value),
+                            Edit::new(span, original, qualified),
+                        )
+                    })
+                }
+                _ => None,
+            };
+            self.out.violations.push(
+                Violation::new(ViolationCode::UnknownTable, message, span).with_suggestions(suggestions).with_fix(fix),
+            );
             return;
         }
         // A rename is deterministic only within the plan's tables when there is a plan.

@@ -273,3 +273,25 @@ fn a_missing_join_that_one_foreign_key_settles_is_a_rules_fix() {
     let rejection = validate("SELECT T1.Fname FROM Has_Pet AS T1", &planned, &catalog).expect_err("no Fname");
     assert_eq!(rejection.repair_tier(), RepairTier::Large, "{rejection}");
 }
+
+#[test]
+fn a_table_several_schemas_share_is_qualified_with_the_plans_one() {
+    use tandem_core::{Catalog, Column, Table};
+    let singer = |schema: &str| {
+        Table::new(TableName::qualified(schema, "singer"), vec![Column::new("Name", "text"), Column::new("Age", "int")])
+    };
+    let catalog = Catalog::new(vec![singer("concert_singer"), singer("singer")]);
+    let sql = "SELECT singer.Name FROM singer WHERE Age > 30";
+    let unplanned = Policy::new(Sqlite).with_max_rows(100);
+    let rejection = validate(sql, &unplanned, &catalog).expect_err("ambiguous without a plan");
+    assert_eq!(rejection.repair_tier(), RepairTier::Small, "{rejection}");
+    let scope = Scope { tables: vec![TableName::qualified("concert_singer", "singer")], filters: vec![] };
+    let planned = Policy::new(Sqlite).with_max_rows(100).with_scope(scope);
+    let repair = repair_with_rules(sql, &planned, &catalog);
+    match repair.outcome {
+        Ok(valid) => {
+            assert_eq!(valid.as_str(), "SELECT singer.Name FROM concert_singer.singer WHERE Age > 30 LIMIT 100");
+        }
+        Err(again) => panic!("fixed `{}` still fails: {again}", repair.sql),
+    }
+}
