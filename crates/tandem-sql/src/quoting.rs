@@ -1,6 +1,6 @@
 //! Identifier quoting: when a name must be quoted for the dialect, and how.
 
-use tandem_core::Dialect;
+use tandem_core::{Dialect, TableName};
 
 /// Words that every one of tandem's engines reserves (or reserves in common modes), so an
 /// identifier spelled like one must be quoted. Deliberately short: quoting a non-reserved
@@ -169,6 +169,14 @@ pub(crate) fn quote(name: &str, dialect: Dialect) -> String {
         && !(dialect == Dialect::Postgres && name.chars().any(|c| c.is_ascii_uppercase()))
         && !is_reserved(name);
     if plain { name.to_owned() } else { quote_always(name, dialect) }
+}
+
+/// `table` as SQL must spell it to mean exactly that object (schema-qualified when it has one).
+pub(crate) fn spelled(table: &TableName, dialect: Dialect) -> String {
+    match &table.schema {
+        Some(schema) => format!("{}.{}", quote(schema, dialect), quote(&table.name, dialect)),
+        None => quote(&table.name, dialect),
+    }
 }
 
 /// `name` quoted with the dialect's identifier quote, whatever it looks like.

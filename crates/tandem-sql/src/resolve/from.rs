@@ -10,7 +10,7 @@ use tandem_core::{Dialect, TableName};
 use super::scope::{Output, Relation};
 use super::{Resolver, rename};
 use crate::fix::{Edit, Fix};
-use crate::quoting::quote;
+use crate::quoting::{quote, spelled};
 use crate::suggest::{close_matches, unique_match};
 use crate::violation::{Violation, ViolationCode};
 
@@ -175,10 +175,7 @@ impl Resolver<'_, '_> {
                 .unwrap_or_default();
             let fix = match (planned.as_slice(), span) {
                 ([only], Some(span)) => {
-                    let qualified = match &only.schema {
-                        Some(schema) => format!("{}.{}", quote(schema, self.dialect), quote(&only.name, self.dialect)),
-                        None => quote(&only.name, self.dialect),
-                    };
+                    let qualified = spelled(only, self.dialect);
                     span.slice(self.source.sql).map(|original| {
                         Fix::single(
                             format!("qualify table `{}` as `{only}` (the plan's)", table.value),

@@ -8,7 +8,7 @@ use tandem_core::Table;
 use super::Resolver;
 use super::scope::Relation;
 use crate::fix::{Edit, Fix};
-use crate::quoting::quote;
+use crate::quoting::{quote, spelled};
 use crate::span::Span;
 
 /// One way to join `table` to a relation of the query: `table.a = relation.b` for each pair.
@@ -29,13 +29,17 @@ impl Resolver<'_, '_> {
         let at = frame.join_point?;
         let in_plan = |t: &Table| self.scope.is_none_or(|s| s.tables.contains(&t.name));
         let holders = self.catalog.tables.iter().filter(|t| t.column(&ident.value).is_some() && in_plan(t));
+        // The relations that read a catalog table, with that table.
+        let reads: Vec<(&Relation, &Table)> = frame
+            .relations
+            .iter()
+            .filter_map(|r| {
+                r.table.as_ref().and_then(|n| self.catalog.table(n.schema.as_deref(), &n.name)).map(|t| (r, t))
+            })
+            .collect();
         let mut links = Vec::new();
         for table in holders {
-            for relation in &frame.relations {
-                let Some(read) = relation.table.as_ref().and_then(|n| self.catalog.table(n.schema.as_deref(), &n.name))
-                else {
-                    continue;
-                };
+            for &(relation, read) in &reads {
                 // The relation's key pointing at the table, or the table's key pointing back.
                 let outgoing = read.foreign_keys.iter().filter(|fk| fk.referenced_table == table.name);
                 let incoming = table.foreign_keys.iter().filter(|fk| fk.referenced_table == read.name);
@@ -50,10 +54,7 @@ impl Resolver<'_, '_> {
         let bound =
             |name: &str| self.frames.iter().flat_map(|f| &f.relations).any(|r| r.binding.eq_ignore_ascii_case(name));
         let name = &link.table.name;
-        let written = match &name.schema {
-            Some(schema) => format!("{}.{}", quote(schema, self.dialect), quote(&name.name, self.dialect)),
-            None => quote(&name.name, self.dialect),
-        };
+        let written = spelled(name, self.dialect);
         // Aliases when the query uses them (`T3` after `T1`, `T2`); the table's name otherwise.
         let alias = if frame.relations.iter().any(|r| r.aliased) || bound(&name.name) {
             Some((1..).map(|k| format!("T{k}")).find(|b| !bound(b))?)
@@ -61,11 +62,11 @@ impl Resolver<'_, '_> {
             None
         };
         let binding = alias.clone().unwrap_or_else(|| quote(&name.name, self.dialect));
+        let read_binding = quote(&link.relation.binding, self.dialect);
         let on: Vec<String> = link
             .pairs
             .iter()
             .map(|(new, read)| {
-                let read_binding = quote(&link.relation.binding, self.dialect);
                 format!("{binding}.{} = {read_binding}.{}", quote(new, self.dialect), quote(read, self.dialect))
             })
             .collect();

@@ -4,7 +4,7 @@
 use sqlparser::ast::{Ident, ObjectName};
 use tandem_core::{Catalog, Dialect, Table, TableName};
 
-use crate::quoting::quote;
+use crate::quoting::spelled;
 
 /// How a written name relates to the declared target.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,14 +72,6 @@ fn compare(written: &Ident, declared: &str, dialect: Dialect) -> Part {
         Part::CaseOnly
     } else {
         Part::Different
-    }
-}
-
-/// `target` as SQL must spell it to mean exactly that object.
-pub(crate) fn spelled(target: &TableName, dialect: Dialect) -> String {
-    match &target.schema {
-        Some(schema) => format!("{}.{}", quote(schema, dialect), quote(&target.name, dialect)),
-        None => quote(&target.name, dialect),
     }
 }
 

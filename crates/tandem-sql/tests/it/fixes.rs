@@ -257,8 +257,9 @@ fn a_missing_join_that_one_foreign_key_settles_is_a_rules_fix() {
             Err(again) => panic!("fixed `{}` still fails: {again}", repair.sql),
         }
     }
-    // Two ways to reach the column's table (a self-join, or a second key) are no rules fix: a
-    // model decides which one the question means.
+    // Two ways to reach the column's table (a self-join) are no rules fix: a model decides
+    // which one the question means. Nor is a comma-separated FROM, where an appended JOIN
+    // would bind to the last item only.
     for sql in [
         "SELECT T1.Fname FROM Has_Pet AS T1 JOIN Has_Pet AS T2 ON T1.PetID = T2.PetID",
         "SELECT Fname FROM Pets AS a, Has_Pet AS b WHERE a.PetID = b.PetID",
