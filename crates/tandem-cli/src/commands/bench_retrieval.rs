@@ -120,12 +120,12 @@ fn print_report(report: &RetrievalReport) {
     let catalogs: Vec<&CatalogReport> = report.spider_merged.iter().chain(&report.spider2).collect();
     if !catalogs.is_empty() {
         output::line(
-            "\n| catalog | tables | columns | questions | table recall | column recall | database hit | slice tokens | full tokens | p50 ms | p95 ms | p99 ms | max ms |",
+            "\n| catalog | tables | columns | questions | table recall | column recall | database hit | database first | slice tokens | full tokens | p50 ms | p95 ms | p99 ms | max ms |",
         );
-        output::line("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        output::line("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for c in &catalogs {
             output::line(format!(
-                "| {} | {} | {} | {} | {:.3} | {} | {:.3} | {:.0} | {} | {:.1} | {:.1} | {:.1} | {:.1} |",
+                "| {} | {} | {} | {} | {:.3} | {} | {:.3} | {:.3} | {:.0} | {} | {:.1} | {:.1} | {:.1} | {:.1} |",
                 c.catalog,
                 c.n_tables,
                 c.n_columns,
@@ -133,6 +133,7 @@ fn print_report(report: &RetrievalReport) {
                 c.table_recall,
                 optional(c.column_recall),
                 c.database_hit,
+                c.database_first,
                 c.slice_tokens_mean,
                 c.full_tokens,
                 c.latency_ms_p50,

@@ -146,6 +146,8 @@ pub struct CatalogReport {
     pub column_recall_mean: Option<f64>,
     /// Share of questions whose slice holds a table of the gold database.
     pub database_hit: f64,
+    /// Share of questions whose best-scored slice table is in the gold database.
+    pub database_first: f64,
     pub slice_tokens_mean: f64,
     pub slice_tables_mean: f64,
     pub latency_ms_p50: f64,
@@ -337,6 +339,7 @@ fn bench_catalog(
         column_recall: with_columns.then(|| score.column_recall()),
         column_recall_mean: with_columns.then(|| score.column_recall_mean()),
         database_hit: score.database_hit(),
+        database_first: score.database_first(),
         slice_tokens_mean: score.tokens_mean(),
         slice_tables_mean: score.tables_mean(),
         latency_ms_p50: percentile(&latencies_ms, 0.50),

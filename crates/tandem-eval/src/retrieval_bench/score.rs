@@ -63,6 +63,7 @@ pub(super) struct Score {
     all_columns: usize,
     column_fraction: f64,
     database_hits: f64,
+    database_firsts: usize,
     tokens: f64,
     tables: f64,
     pub(super) miss_counts: MissCounts,
@@ -89,12 +90,10 @@ impl Score {
         self.tokens += f64::from(slice.n_tokens);
         self.tables += slice.tables.len() as f64;
         let schema = case.schema.as_deref();
-        let hit = slice.tables.iter().any(|t| match (schema, t.name.schema.as_deref()) {
-            (Some(want), Some(have)) => want.eq_ignore_ascii_case(have),
-            (None, _) => true,
-            (Some(_), None) => false,
-        });
+        let hit = slice.tables.iter().any(|t| in_database(schema, &t.name));
         self.database_hits += f64::from(u8::from(hit));
+        let best = slice.tables.iter().filter(|t| !t.bridge).max_by(|a, b| a.score.total_cmp(&b.score));
+        self.database_firsts += usize::from(best.is_some_and(|t| in_database(schema, &t.name)));
         if with_columns && !case.columns.is_empty() {
             let shown = case.columns.iter().filter(|c| column_shown(slice, catalog, c)).count();
             self.n_with_columns += 1;
@@ -136,6 +135,10 @@ impl Score {
 
     pub(super) fn database_hit(&self) -> f64 {
         self.mean(self.database_hits)
+    }
+
+    pub(super) fn database_first(&self) -> f64 {
+        ratio(self.database_firsts, self.n)
     }
 
     pub(super) fn tokens_mean(&self) -> f64 {
@@ -202,6 +205,15 @@ pub(super) fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted.get(rank.saturating_sub(1).min(sorted.len() - 1)).copied().unwrap_or(0.0)
 }
 
+/// Whether `table` belongs to the gold database `schema` (any table does when there is none).
+fn in_database(schema: Option<&str>, table: &TableName) -> bool {
+    match (schema, table.schema.as_deref()) {
+        (Some(want), Some(have)) => want.eq_ignore_ascii_case(have),
+        (None, _) => true,
+        (Some(_), None) => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use tandem_core::{Column, Table};
@@ -255,5 +267,30 @@ mod tests {
         );
         assert_eq!(score.misses[0].missing, ["music.concert"]);
         assert_eq!(score.misses[2].cause, MissCause::WrongDatabase);
+    }
+
+    #[test]
+    fn the_first_database_is_the_best_scored_tables() {
+        let table =
+            |schema: &str| Table::new(TableName::qualified(schema, "singer"), vec![Column::new("name", "text")]);
+        let catalog = std::sync::Arc::new(Catalog::new(vec![table("concert"), table("music")]));
+        let mut slice = Retriever::new(IndexOptions::default()).index(&catalog).retrieve("singer names", 100_000);
+        let case = Case {
+            question: "q".into(),
+            schema: Some("music".into()),
+            gold: vec![vec![1]],
+            columns: Vec::new(),
+            schema_tokens: 10,
+        };
+        let mut score = Score::default();
+        for (concert, music) in [(0.9, 0.1), (0.1, 0.9)] {
+            for t in &mut slice.tables {
+                t.bridge = false;
+                t.score = if t.name.schema.as_deref() == Some("music") { music } else { concert };
+            }
+            score.add(&slice, &catalog, &case, false, (100_000, 0));
+        }
+        assert_eq!(score.database_hit(), 1.0);
+        assert_eq!(score.database_first(), 0.5);
     }
 }
