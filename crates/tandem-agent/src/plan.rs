@@ -368,25 +368,7 @@ impl Serialize for PlanHash {
 /// The JSON schema the planner's output is constrained to when the request is a transform:
 /// the query plan's schema with a required `transform` section.
 pub fn transform_plan_json_schema() -> serde_json::Value {
-    with_transform(plan_json_schema())
-}
-
-/// The names a planner may write: the tables it was shown (as plans spell them) and their
-/// columns. Empty lists leave names free.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(crate) struct PlanNames {
-    pub tables: Vec<String>,
-    pub columns: Vec<String>,
-}
-
-/// [`plan_json_schema`] with every table and column name limited to `names` and at least one
-/// table: under a grammar, the planner cannot name a table it was not shown.
-pub(crate) fn plan_json_schema_over(names: &PlanNames) -> serde_json::Value {
-    plan_schema(Some(names))
-}
-
-/// `schema` with a required `transform` section.
-pub(crate) fn with_transform(mut schema: serde_json::Value) -> serde_json::Value {
+    let mut schema = plan_json_schema();
     let names = serde_json::json!({ "type": "array", "items": { "type": "string" } });
     let transform = serde_json::json!({
         "type": "object",
@@ -418,29 +400,16 @@ pub(crate) fn with_transform(mut schema: serde_json::Value) -> serde_json::Value
 
 /// The JSON schema the planner's output is constrained to.
 pub fn plan_json_schema() -> serde_json::Value {
-    plan_schema(None)
-}
-
-fn plan_schema(names: Option<&PlanNames>) -> serde_json::Value {
-    let name = |allowed: Option<&Vec<String>>| match allowed {
-        Some(allowed) if !allowed.is_empty() => serde_json::json!({ "type": "string", "enum": allowed }),
-        _ => serde_json::json!({ "type": "string" }),
-    };
-    let table = name(names.map(|n| &n.tables));
     let column = serde_json::json!({
         "type": "object",
-        "properties": { "table": table, "column": name(names.map(|n| &n.columns)) },
+        "properties": { "table": { "type": "string" }, "column": { "type": "string" } },
         "required": ["table", "column"]
     });
-    let mut tables = serde_json::json!({ "type": "array", "items": table });
-    if names.is_some() {
-        tables["minItems"] = serde_json::json!(1);
-    }
     serde_json::json!({
         "type": "object",
         "properties": {
             "version": { "type": "integer", "enum": [PLAN_VERSION] },
-            "tables": tables,
+            "tables": { "type": "array", "items": { "type": "string" } },
             "columns": { "type": "array", "items": column },
             "joins": { "type": "array", "items": {
                 "type": "object",

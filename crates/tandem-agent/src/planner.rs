@@ -5,10 +5,10 @@ use tandem_core::Catalog;
 use tandem_llm::{ChatModel, ChatRequest, Message, discard_deltas, extract_json};
 use tandem_retrieval::SchemaSlice;
 
-use crate::check::{check_plan, plan_name};
+use crate::check::check_plan;
 use crate::error::{AgentError, ModelTier};
 use crate::ledger::{Ledger, Prices};
-use crate::plan::{Plan, PlanNames, plan_json_schema_over, with_transform};
+use crate::plan::{Plan, plan_json_schema, transform_plan_json_schema};
 use crate::transform::Intent;
 
 const SYSTEM: &str = "You plan SQL queries. Given a database schema and a question, reply with one JSON object, \
@@ -65,12 +65,9 @@ pub(crate) async fn write_plan(
         ));
     }
     user.push_str(&format!("Question: {}", question.trim()));
-    let names = names_shown(slice, earlier.map(|e| e.plan));
-    tracing::debug!(tables = ?names.tables, "planner may name");
-    let schema = plan_json_schema_over(&names);
     let (system, schema) = match settings.intent {
-        Intent::Query => (SYSTEM, schema),
-        Intent::Transform => (TRANSFORM_SYSTEM, with_transform(schema)),
+        Intent::Query => (SYSTEM, plan_json_schema()),
+        Intent::Transform => (TRANSFORM_SYSTEM, transform_plan_json_schema()),
     };
     let mut messages = vec![Message::system(system), Message::user(user)];
     let mut last_problem = String::from("no attempt was made");
@@ -118,35 +115,4 @@ pub(crate) async fn write_plan(
         }
     }
     Err(AgentError::UnreadablePlan { detail: last_problem })
-}
-
-/// The names the planner was shown: the slice's tables (with the shards each stands for) and
-/// their shown columns, and for a follow-up the earlier plan's, in that order without repeats.
-/// A schema-qualified table may also be written bare, as small models tend to: the checker
-/// reads a bare name several schemas share as the best-ranked slice table of that name.
-fn names_shown(slice: &SchemaSlice, earlier: Option<&Plan>) -> PlanNames {
-    let mut names = PlanNames::default();
-    let add = |list: &mut Vec<String>, name: String| {
-        if !list.contains(&name) {
-            list.push(name);
-        }
-    };
-    for table in &slice.tables {
-        for name in std::iter::once(&table.name).chain(&table.same_columns) {
-            add(&mut names.tables, plan_name(name));
-            add(&mut names.tables, name.name.clone());
-        }
-        for column in &table.columns {
-            add(&mut names.columns, column.clone());
-        }
-    }
-    if let Some(plan) = earlier {
-        for table in &plan.tables {
-            add(&mut names.tables, table.clone());
-        }
-        for column in plan.columns.iter().chain(&plan.group_by) {
-            add(&mut names.columns, column.column.clone());
-        }
-    }
-    names
 }

@@ -96,22 +96,6 @@ mod tests {
     }
 
     #[test]
-    fn enums_and_a_minimum_item_count_reach_the_grammar() {
-        let schema = serde_json::json!({
-            "type": "object",
-            "properties": { "tables": {
-                "type": "array", "minItems": 1,
-                "items": { "type": "string", "enum": ["concert_singer.singer", "singer.singer"] }
-            }},
-            "required": ["tables"],
-        });
-        let format = ResponseFormat::JsonSchema { name: "plan".to_owned(), schema };
-        let gbnf = grammar(&format).ok().flatten().unwrap_or_default();
-        assert!(gbnf.contains("concert_singer.singer") && gbnf.contains("singer.singer"), "{gbnf}");
-        assert!(!gbnf.contains("char*"), "an enum leaves no free string: {gbnf}");
-    }
-
-    #[test]
     fn a_broken_json_schema_is_a_typed_error() {
         let format = ResponseFormat::JsonSchema { name: "bad".to_owned(), schema: serde_json::json!({ "type": 7 }) };
         assert!(matches!(grammar(&format), Err(LlmError::Unsupported { .. })), "{:?}", grammar(&format));

@@ -48,28 +48,6 @@ async fn happy_path_answers_with_rows_plan_sql_and_ledger() {
 }
 
 #[tokio::test]
-async fn the_planner_may_name_only_tables_and_columns_it_was_shown() {
-    let shop = Shop::new(ConfirmPolicy::Never).await;
-    shop.small_says(&[PLAN]);
-    shop.pipeline.plan(QUESTION).await.unwrap();
-    let requests = shop.small.requests();
-    let tandem_llm::ResponseFormat::JsonSchema { schema, .. } = &requests[0].options.response_format else {
-        panic!("the planner asks for a JSON schema: {:?}", requests[0].options.response_format)
-    };
-    let tables = &schema["properties"]["tables"];
-    assert_eq!(tables["minItems"], 1);
-    let shown = tables["items"]["enum"].as_array().cloned().unwrap_or_default();
-    assert_eq!(shown, ["canary_payroll", "customer", "orders", "product"], "catalog order: {tables}");
-    let column = &schema["properties"]["columns"]["items"]["properties"];
-    assert_eq!(column["table"]["enum"].as_array().map(Vec::len), Some(4), "{column}");
-    let columns = column["column"]["enum"].as_array().cloned().unwrap_or_default();
-    for name in ["id", "name", "amount", "salary"] {
-        assert!(columns.iter().any(|c| c == name), "{name} in {columns:?}");
-    }
-    assert_eq!(columns.iter().filter(|c| *c == "id").count(), 1, "names are listed once: {columns:?}");
-}
-
-#[tokio::test]
 async fn no_large_call_before_confirmation() {
     let shop = Shop::new(ConfirmPolicy::Always).await;
     shop.small_says(&[PLAN, PLAN]);
