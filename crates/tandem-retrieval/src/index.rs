@@ -45,6 +45,10 @@ pub struct IndexOptions {
     /// tables often include one no signal points at. Off by default: on merged Spider it
     /// did not raise recall (FK bridges already add the tables no signal finds).
     pub whole_schema_share: f32,
+    /// The catalog's schemas are separate databases that no query joins across (the merged
+    /// Spider catalog, one SQLite file per schema): a slice then holds the tables of one
+    /// schema only, the best-scoring one, placed whole when it fits the budget.
+    pub single_schema: bool,
     /// Where table embeddings are kept between runs, per catalog version; `None` keeps them
     /// in memory only.
     pub embedding_cache_dir: Option<PathBuf>,
@@ -65,6 +69,7 @@ impl Default for IndexOptions {
             dense_margin: 0.25,
             schema_weight: 1.0,
             whole_schema_share: 0.0,
+            single_schema: false,
             embedding_cache_dir: None,
         }
     }

@@ -181,12 +181,14 @@ impl SchemaIndex {
     }
 
     /// All tables of the best candidate's schema when they render within the
-    /// `whole_schema_share` of the budget (only in catalogs of several schemas).
+    /// `whole_schema_share` of the budget (the whole budget for a single-schema slice; only in
+    /// catalogs of several schemas).
     fn whole_schema_seed(&self, candidates: &[usize], budget_tokens: u32) -> Vec<usize> {
         let Some(&best) = candidates.first() else { return Vec::new() };
         let Some(&schema) = self.schema_of.get(best) else { return Vec::new() };
         let tokens = self.schema_tokens.get(schema).copied().unwrap_or(u32::MAX);
-        if self.n_schemas < 2 || tokens as f32 > self.options.whole_schema_share * budget_tokens as f32 {
+        let share = if self.options.single_schema { 1.0 } else { self.options.whole_schema_share };
+        if self.n_schemas < 2 || tokens as f32 > share * budget_tokens as f32 {
             return Vec::new();
         }
         (0..self.catalog.tables.len()).filter(|&t| self.schema_of.get(t) == Some(&schema)).collect()
@@ -199,7 +201,11 @@ impl SchemaIndex {
             return self.whole_slice();
         }
         let scores = self.score(question);
-        let candidates = self.candidates(&scores.table);
+        let mut candidates = self.candidates(&scores.table);
+        if self.options.single_schema {
+            let best = candidates.first().and_then(|&t| self.schema_of.get(t)).copied();
+            candidates.retain(|&t| self.schema_of.get(t).copied() == best);
+        }
         let seed = self.whole_schema_seed(&candidates, budget_tokens);
         self.pack(&scores, &seed, &candidates, budget_tokens)
     }

@@ -48,6 +48,10 @@ pub struct RetrievalArgs {
     /// renders within this share of the budget (0 turns it off; default: the index's own).
     #[arg(long)]
     pub whole_schema_share: Option<f32>,
+    /// Retrieval knob: slices hold one database only, the best-scoring one, whole when it fits
+    /// (what `tandem eval --catalog merged` uses, since its databases cannot be joined).
+    #[arg(long)]
+    pub single_schema: bool,
     /// Retrieval knob: most tables in a slice, bridges included (default: the index's own).
     #[arg(long)]
     pub max_tables: Option<usize>,
@@ -92,6 +96,7 @@ pub fn retrieval(config: &Config, args: RetrievalArgs) -> anyhow::Result<()> {
         }
         bench.index.whole_schema_share = share;
     }
+    bench.index.single_schema = args.single_schema;
     if let Some(max_tables) = args.max_tables {
         if max_tables == 0 {
             bail!("--max-tables must be positive");

@@ -106,7 +106,11 @@ pub(crate) async fn prepare(
                 })
                 .collect();
             let executor: Arc<dyn Executor> = Arc::new(RoutedExecutor::new(dialect, routes));
-            Some(Target { index: build(&catalog, indexing), executor })
+            // No query can join two member databases, so a slice shows one database: the
+            // planner then chooses tables, not databases.
+            let options = IndexOptions { single_schema: true, ..indexing.options.clone() };
+            let indexing = Indexing { options, ..indexing.clone() };
+            Some(Target { index: build(&catalog, &indexing), executor })
         }
         _ => None,
     };

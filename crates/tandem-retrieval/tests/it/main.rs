@@ -138,6 +138,40 @@ fn picks_the_database_that_matches_before_others() {
 }
 
 #[test]
+fn a_single_schema_slice_holds_the_best_database_whole() {
+    let mut tables = Vec::new();
+    for db in ["concert_singer", "orchestra", "shop"] {
+        tables.push(table(db, "singer", &["singer_id", "name", "age"]));
+        tables.push(table(db, "performance", &["performance_id", "singer_id", "venue"]));
+    }
+    tables.push(table("concert_singer", "stadium", &["stadium_id", "capacity", "location"]));
+    tables.push(table("concert_singer", "concert", &["concert_id", "concert_name", "stadium_id", "year"]));
+    let catalog = Arc::new(Catalog::new(tables));
+    let options = IndexOptions { single_schema: true, ..IndexOptions::default() };
+    let index = SchemaIndex::build(Arc::clone(&catalog), None, Arc::new(ApproxTokens), options);
+    let question = "Show the concert names and the singer of each concert";
+    // Room for the whole database and a little more, not for the whole catalog.
+    let budget = index.schema_tokens(Some("concert_singer")).unwrap() + 10;
+    assert!(budget < index.full_tokens());
+    let slice = index.retrieve(question, budget);
+    assert!(!slice.whole);
+    // Every table of the chosen database, the singer and performance it shares names with
+    // included, and none of the others' (which the mixed slice below does show).
+    assert_eq!(
+        names(&slice),
+        ["concert_singer.singer", "concert_singer.performance", "concert_singer.stadium", "concert_singer.concert"]
+    );
+    let mixed =
+        SchemaIndex::build(catalog, None, Arc::new(ApproxTokens), IndexOptions::default()).retrieve(question, 1_000);
+    assert!(mixed.tables.iter().any(|t| t.name.schema.as_deref() != Some("concert_singer")), "{:?}", names(&mixed));
+
+    // A database too large for the budget is packed from its own tables only.
+    let tight = index.retrieve(question, budget / 2);
+    assert!(!tight.tables.is_empty() && tight.n_tokens <= budget / 2);
+    assert!(tight.tables.iter().all(|t| t.name.schema.as_deref() == Some("concert_singer")), "{:?}", names(&tight));
+}
+
+#[test]
 fn odd_catalogs_do_not_break_retrieval() {
     // Empty.
     let empty = index(Catalog::default(), None).retrieve("anything", 100);
