@@ -195,9 +195,11 @@ impl SchemaIndex {
     }
 
     /// Retrieves the slice for `question` within `budget_tokens` (by the index's counter).
-    /// A catalog that fits whole is returned whole, without any retrieval work.
+    /// A catalog that fits whole is returned whole, without any retrieval work, unless its
+    /// schemas are separate databases (`single_schema`).
     pub fn retrieve(&self, question: &str, budget_tokens: u32) -> SchemaSlice {
-        if self.full_tokens <= budget_tokens {
+        let separate = self.options.single_schema && self.n_schemas > 1;
+        if self.full_tokens <= budget_tokens && !separate {
             return self.whole_slice();
         }
         let scores = self.score(question);

@@ -146,6 +146,10 @@ async fn merged_catalog_routes_each_query_to_its_database() {
     assert_eq!(verdicts, [(Ending::Answered, Some(true)), (Ending::Answered, Some(true))], "{:?}", run.predictions);
     let prompt = &large.requests()[0].messages[1].content;
     assert!(prompt.contains("customer") && !prompt.contains("singer"), "plan-scoped: {prompt}");
+    // The databases cannot be joined, so the planner too sees one database, though the whole
+    // catalog would fit its budget.
+    let planner_prompt = &small.requests()[0].messages[1].content;
+    assert!(planner_prompt.contains("customer") && !planner_prompt.contains("singer"), "{planner_prompt}");
     let baseline_prompt = run.predictions[0].full_schema_prompt_tokens;
     assert!(baseline_prompt > 0, "the counterfactual covers the merged catalog");
 }

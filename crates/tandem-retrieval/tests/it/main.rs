@@ -165,6 +165,10 @@ fn a_single_schema_slice_holds_the_best_database_whole() {
         SchemaIndex::build(catalog, None, Arc::new(ApproxTokens), IndexOptions::default()).retrieve(question, 1_000);
     assert!(mixed.tables.iter().any(|t| t.name.schema.as_deref() != Some("concert_singer")), "{:?}", names(&mixed));
 
+    // Even when the whole catalog fits, the slice shows one database.
+    let roomy = index.retrieve(question, index.full_tokens() * 2);
+    assert_eq!(names(&roomy), names(&slice));
+
     // A database too large for the budget is packed from its own tables only.
     let tight = index.retrieve(question, budget / 2);
     assert!(!tight.tables.is_empty() && tight.n_tokens <= budget / 2);
