@@ -109,8 +109,9 @@ fn never_exceeds_the_budget() {
     }
 }
 
-#[test]
-fn picks_the_database_that_matches_before_others() {
+/// Three databases sharing `singer` and `performance` tables; only `concert_singer` has
+/// stadiums and concerts.
+fn three_databases() -> Catalog {
     let mut tables = Vec::new();
     for db in ["concert_singer", "orchestra", "shop"] {
         tables.push(table(db, "singer", &["singer_id", "name", "age"]));
@@ -118,7 +119,12 @@ fn picks_the_database_that_matches_before_others() {
     }
     tables.push(table("concert_singer", "stadium", &["stadium_id", "capacity", "location"]));
     tables.push(table("concert_singer", "concert", &["concert_id", "concert_name", "stadium_id", "year"]));
-    let index = index(Catalog::new(tables), None);
+    Catalog::new(tables)
+}
+
+#[test]
+fn picks_the_database_that_matches_before_others() {
+    let index = index(three_databases(), None);
     // Room for three tables: all must come from the database the question is about.
     let slice = index.retrieve("Show the concert names and the stadium capacity of each concert", 100);
     let schemas: Vec<Option<&str>> = slice.tables.iter().map(|t| t.name.schema.as_deref()).collect();
@@ -139,14 +145,7 @@ fn picks_the_database_that_matches_before_others() {
 
 #[test]
 fn a_single_schema_slice_holds_the_best_database_whole() {
-    let mut tables = Vec::new();
-    for db in ["concert_singer", "orchestra", "shop"] {
-        tables.push(table(db, "singer", &["singer_id", "name", "age"]));
-        tables.push(table(db, "performance", &["performance_id", "singer_id", "venue"]));
-    }
-    tables.push(table("concert_singer", "stadium", &["stadium_id", "capacity", "location"]));
-    tables.push(table("concert_singer", "concert", &["concert_id", "concert_name", "stadium_id", "year"]));
-    let catalog = Arc::new(Catalog::new(tables));
+    let catalog = Arc::new(three_databases());
     let options = IndexOptions { single_schema: true, ..IndexOptions::default() };
     let index = SchemaIndex::build(Arc::clone(&catalog), None, Arc::new(ApproxTokens), options);
     let question = "Show the concert names and the singer of each concert";
