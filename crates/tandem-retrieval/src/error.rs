@@ -42,6 +42,10 @@ pub enum RetrievalError {
     #[error("tokenizer: {0}")]
     Tokenizer(#[source] tokenizers::Error),
 
+    /// The tokenizer lacks a special token the model needs.
+    #[error("tokenizer has no {token} token")]
+    MissingToken { token: String },
+
     /// The model's configuration file is malformed.
     #[error("model config {path}: {source}")]
     ModelConfig {

@@ -51,7 +51,7 @@ mod words;
 
 #[cfg(any(test, feature = "testing"))]
 pub use embed::testing;
-pub use embed::{Embedder, MINILM_PACKAGE, MiniLm, default_cache_dir, fetch_minilm, minilm_dir};
+pub use embed::{DistilledMiniLm, Embedder, MINILM_PACKAGE, MiniLm, default_cache_dir, fetch_minilm, minilm_dir};
 pub use error::RetrievalError;
 pub use index::{IndexOptions, Retriever, SchemaIndex};
 pub use render::{ApproxTokens, RenderOptions, TokenCounter, render_catalog, render_table};

@@ -1,5 +1,6 @@
 //! all-MiniLM-L6-v2 run in process with candle: BERT, mean pooling, L2 normalisation — the
-//! sentence-transformers recipe the model was trained for.
+//! sentence-transformers recipe the model was trained for — and the distillation of its
+//! vocabulary into static piece vectors ([`super::DistilledMiniLm`]).
 
 use std::path::{Path, PathBuf};
 
@@ -15,12 +16,17 @@ use crate::RetrievalError;
 /// longest text in a batch does not pad many short ones.
 const BATCH: usize = 32;
 
+/// Vocabulary pieces per forward pass when distilling; each is three positions long
+/// (`[CLS] piece [SEP]`), so nothing is padded.
+const DISTILL_BATCH: usize = 512;
+
 /// The all-MiniLM-L6-v2 sentence embedder (384 dimensions), loaded from local files.
 pub struct MiniLm {
     model: BertModel,
     tokenizer: Tokenizer,
     device: Device,
     dimension: usize,
+    n_vocab: usize,
 }
 
 impl std::fmt::Debug for MiniLm {
@@ -32,6 +38,12 @@ impl std::fmt::Debug for MiniLm {
 fn model_file(dir: &Path, name: &str) -> Result<PathBuf, RetrievalError> {
     let path = dir.join(name);
     if path.is_file() { Ok(path) } else { Err(RetrievalError::ModelMissing { dir: dir.to_owned() }) }
+}
+
+/// The model's tokenizer as shipped (it pads every text to 128 pieces; callers set their own
+/// padding and truncation).
+pub(super) fn read_tokenizer(dir: &Path) -> Result<Tokenizer, RetrievalError> {
+    Tokenizer::from_file(model_file(dir, "tokenizer.json")?).map_err(RetrievalError::Tokenizer)
 }
 
 impl MiniLm {
@@ -46,10 +58,9 @@ impl MiniLm {
         let config: Config = serde_json::from_str(&config_text)
             .map_err(|source| RetrievalError::ModelConfig { path: config_path, source })?;
 
-        let mut tokenizer =
-            Tokenizer::from_file(model_file(dir, "tokenizer.json")?).map_err(RetrievalError::Tokenizer)?;
-        // The shipped tokenizer pads every text to 128; padding to the batch's longest text
-        // does the same work on far fewer positions.
+        let mut tokenizer = read_tokenizer(dir)?;
+        // Padding to the batch's longest text does the shipped tokenizer's work (every text
+        // padded to 128) on far fewer positions.
         tokenizer
             .with_padding(Some(PaddingParams { strategy: PaddingStrategy::BatchLongest, ..PaddingParams::default() }));
         tokenizer
@@ -66,7 +77,27 @@ impl MiniLm {
         let bytes = std::fs::read(&weights).map_err(|source| RetrievalError::ModelFile { path: weights, source })?;
         let vb = VarBuilder::from_buffered_safetensors(bytes, DType::F32, &device)?;
         let model = BertModel::load(vb, &config)?;
-        Ok(Self { model, tokenizer, device, dimension: config.hidden_size })
+        Ok(Self { model, tokenizer, device, dimension: config.hidden_size, n_vocab: config.vocab_size })
+    }
+
+    /// Runs the model on every vocabulary piece alone (`[CLS] piece [SEP]`) and keeps the
+    /// output at the piece's own position: `(dimension, one row per piece id)`. The special
+    /// tokens' outputs are left out, or they would dominate every piece's vector.
+    pub(super) fn distill(&self) -> Result<(usize, Vec<f32>), RetrievalError> {
+        let special = |token: &str| {
+            self.tokenizer.token_to_id(token).ok_or_else(|| RetrievalError::MissingToken { token: token.to_owned() })
+        };
+        let (cls, sep) = (special("[CLS]")?, special("[SEP]")?);
+        let pieces: Vec<u32> = (0..u32::try_from(self.n_vocab).unwrap_or(u32::MAX)).collect();
+        let mut vectors = Vec::with_capacity(self.n_vocab * self.dimension);
+        for chunk in pieces.chunks(DISTILL_BATCH) {
+            let ids: Vec<u32> = chunk.iter().flat_map(|&piece| [cls, piece, sep]).collect();
+            let ids = Tensor::from_vec(ids, (chunk.len(), 3), &self.device)?;
+            let hidden = self.model.forward(&ids, &ids.zeros_like()?, None)?;
+            let own: Vec<Vec<f32>> = hidden.narrow(1, 1, 1)?.squeeze(1)?.to_vec2()?;
+            vectors.extend(own.into_iter().flatten());
+        }
+        Ok((self.dimension, vectors))
     }
 
     fn embed_batch(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, RetrievalError> {

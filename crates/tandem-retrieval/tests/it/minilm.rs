@@ -7,15 +7,25 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use tandem_retrieval::{Embedder, IndexOptions, MiniLm, SchemaIndex, fetch_minilm};
+use tandem_core::{Catalog, Column, Table, TableName};
+use tandem_retrieval::{DistilledMiniLm, Embedder, IndexOptions, MiniLm, SchemaIndex, fetch_minilm};
 
 #[expect(clippy::disallowed_methods, reason = "tests locate the model cache from the environment")]
+fn embedder_dir() -> PathBuf {
+    std::env::var_os("TANDEM_EMBEDDER_DIR").map(PathBuf::from).unwrap_or_else(|| {
+        tandem_retrieval::default_cache_dir(&PathBuf::from(std::env::var_os("HOME").unwrap_or_default()))
+    })
+}
+
+/// The MiniLM folder; only called after [`model`] found the model.
+fn model_dir() -> PathBuf {
+    tandem_retrieval::minilm_dir(&embedder_dir())
+}
+
+#[expect(clippy::disallowed_methods, reason = "tests read whether CI requires every test")]
 #[expect(clippy::print_stderr, reason = "a skipped test says why")]
 fn model() -> Option<MiniLm> {
-    let dir = std::env::var_os("TANDEM_EMBEDDER_DIR").map(PathBuf::from).unwrap_or_else(|| {
-        tandem_retrieval::default_cache_dir(&PathBuf::from(std::env::var_os("HOME").unwrap_or_default()))
-    });
-    let loaded = fetch_minilm(&dir).and_then(|model_dir| MiniLm::load(&model_dir, 128));
+    let loaded = fetch_minilm(&embedder_dir()).and_then(|model_dir| MiniLm::load(&model_dir, 128));
     match loaded {
         Ok(model) => Some(model),
         Err(error) => {
@@ -25,6 +35,22 @@ fn model() -> Option<MiniLm> {
             None
         }
     }
+}
+
+/// One table about staff pay among forty about telescopes; no word of "What do our employees
+/// earn?" appears in any of them.
+fn staff_and_telescopes() -> Vec<Table> {
+    let mut tables = vec![Table::new(
+        TableName::new("staff_member"),
+        vec![Column::new("staff_id", "int"), Column::new("salary", "int"), Column::new("hired_on", "date")],
+    )];
+    for i in 0..40 {
+        tables.push(Table::new(
+            TableName::new(format!("telescope_{i}")),
+            vec![Column::new("lens_mm", "int"), Column::new("mount", "text")],
+        ));
+    }
+    tables
 }
 
 fn cosine(a: &[f32], b: &[f32]) -> f32 {
@@ -57,24 +83,57 @@ fn similar_sentences_score_higher_than_unrelated_ones() {
 #[test]
 fn dense_signal_finds_tables_by_meaning() {
     let Some(model) = model() else { return };
-    use tandem_core::{Catalog, Column, Table, TableName};
-    let mut tables = vec![Table::new(
-        TableName::new("staff_member"),
-        vec![Column::new("staff_id", "int"), Column::new("salary", "int"), Column::new("hired_on", "date")],
-    )];
-    for i in 0..40 {
-        tables.push(Table::new(
-            TableName::new(format!("telescope_{i}")),
-            vec![Column::new("lens_mm", "int"), Column::new("mount", "text")],
-        ));
-    }
     let index = SchemaIndex::build(
-        Arc::new(Catalog::new(tables)),
+        Arc::new(Catalog::new(staff_and_telescopes())),
         Some(Arc::new(model)),
         Arc::new(tandem_retrieval::ApproxTokens),
         IndexOptions::default(),
     );
     // No word of the question appears in the schema; only meaning connects them.
+    let slice = index.retrieve("What do our employees earn?", 60);
+    assert!(slice.dense);
+    assert!(slice.contains(None, "staff_member"), "{:?}", slice.table_names());
+}
+
+#[test]
+fn the_distilled_embedder_stays_near_the_full_model_and_finds_tables_by_meaning() {
+    let Some(full) = model() else { return };
+    let dir = model_dir();
+    let distilled = DistilledMiniLm::load_or_distill(&dir).unwrap();
+    assert!(dir.join("distilled-pieces-v1.f32").is_file(), "the piece vectors are kept for the next start");
+    assert_eq!(distilled.dimension(), 384);
+
+    let texts = [
+        "How many singers do we have?",
+        "What is the total number of singers?",
+        "The stadium's capacity is fifty thousand seats.",
+        "",
+    ];
+    let vectors = distilled.embed(&texts).unwrap();
+    assert!(vectors.iter().all(|v| v.len() == 384));
+    let norm = cosine(&vectors[0], &vectors[0]);
+    assert!((norm - 1.0).abs() < 1e-3, "unit length, got {norm}");
+    assert_eq!(vectors[3], vec![0.0; 384], "an empty text has no pieces");
+    let similar = cosine(&vectors[0], &vectors[1]);
+    let unrelated = cosine(&vectors[0], &vectors[2]);
+    assert!(similar > unrelated + 0.2, "similar {similar} vs unrelated {unrelated}");
+
+    // Distilled from the full model, the vectors keep its sense of which texts are alike.
+    let full_vectors = full.embed(&texts[..3]).unwrap();
+    let full_similar = cosine(&full_vectors[0], &full_vectors[1]);
+    let full_unrelated = cosine(&full_vectors[0], &full_vectors[2]);
+    assert!(full_similar > full_unrelated && similar > unrelated);
+
+    // A second load reads the stored vectors: the same embeddings.
+    let reloaded = DistilledMiniLm::load_or_distill(&dir).unwrap();
+    assert_eq!(reloaded.embed(&texts[..1]).unwrap(), vectors[..1]);
+
+    let index = SchemaIndex::build(
+        Arc::new(Catalog::new(staff_and_telescopes())),
+        Some(Arc::new(distilled)),
+        Arc::new(tandem_retrieval::ApproxTokens),
+        IndexOptions::default(),
+    );
     let slice = index.retrieve("What do our employees earn?", 60);
     assert!(slice.dense);
     assert!(slice.contains(None, "staff_member"), "{:?}", slice.table_names());
