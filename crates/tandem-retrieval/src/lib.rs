@@ -2,9 +2,11 @@
 //! [`SchemaSlice`] a planner needs, inside a token budget, without any large model.
 //!
 //! Signals, fused by reciprocal rank: BM25 (tantivy) over identifiers split into words
-//! (snake_case, camelCase, digits, common abbreviations) and comments; a dense sentence
-//! embedding model run in process ([`MiniLm`], weights installed from a registry package by
-//! [`fetch_minilm`], never from a model hub); a value index matching the question's literals to
+//! (snake_case, camelCase, digits, common abbreviations) and comments; dense embeddings
+//! computed in process — by default [`DistilledMiniLm`], static word-piece vectors distilled
+//! once from the MiniLM sentence model ([`MiniLm`], weights installed from a registry package
+//! by [`fetch_minilm`], never from a model hub), so a question costs no forward pass; a value
+//! index matching the question's literals to
 //! sampled column values. Tables are grouped by schema (a database of a merged catalog), and
 //! foreign-key paths add the bridge tables that connect the chosen ones. Date-sharded copies
 //! of one table (`events_20210101`, …) count as one table. Catalogs that fit the budget pass
@@ -17,7 +19,7 @@
 //!
 //! Main items: [`SchemaIndex`] (built once per [`CatalogVersion`](tandem_core::CatalogVersion),
 //! then [`SchemaIndex::retrieve`]), [`Retriever`] (the per-version index cache), [`Embedder`],
-//! [`TokenCounter`], and the renderers [`render_table`] and [`render_catalog`].
+//! [`DistilledMiniLm`], [`TokenCounter`], and the renderers [`render_table`] and [`render_catalog`].
 //!
 //! ```
 //! use std::sync::Arc;

@@ -17,6 +17,7 @@ pub async fn run(config: &Config, db: Option<&str>, json: bool) -> anyhow::Resul
     catalog.tables.retain(|t| t.name.name != tandem_demo::COMMENTS_TABLE);
     let introspect_s = started.elapsed().as_secs_f64();
     let embedder = crate::wiring::load_embedder(config);
+    let embedder_name = embedder.as_ref().map(|e| e.name().to_owned());
     let started = Instant::now();
     let options =
         IndexOptions { embedding_cache_dir: Some(config.cache_dir()?.join("index")), ..IndexOptions::default() };
@@ -32,7 +33,10 @@ pub async fn run(config: &Config, db: Option<&str>, json: bool) -> anyhow::Resul
     output::line(format!("full schema: ≈{} tokens (≈4 characters per token)", index.full_tokens()));
     output::line(format!(
         "introspection: {introspect_s:.2} s, index: {index_s:.2} s (BM25{})",
-        if dense { " + MiniLM embeddings" } else { " only: embedder unavailable" }
+        match (&embedder_name, dense) {
+            (Some(name), true) => format!(" + {name} embeddings"),
+            _ => " only: embedder unavailable".to_owned(),
+        }
     ));
     if json {
         output::json_line(&serde_json::json!({
