@@ -30,8 +30,12 @@ pub(crate) fn drop_invented_numbers(plan: &mut Plan, texts: &[&str]) {
 /// form ("dog" for "dogs", "fran" for "France", "France" for "French": a capitalised word
 /// with the same first two letters). Lenient on purpose: one related word keeps the filter,
 /// and codes of one or two letters ('F' for "female") cannot be judged and stay.
+///
+/// An identifier the question names (`sup_ticket`, `ticket_status`) states only itself: its
+/// fragments are no values ("from sup_ticket" does not state `department_code = 'SUP'`).
 pub(crate) fn drop_unstated_words(plan: &mut Plan, texts: &[&str]) {
-    let said: Vec<String> = texts.iter().flat_map(|text| words(text)).collect();
+    let (identifiers, said): (Vec<String>, Vec<String>) =
+        texts.iter().flat_map(|text| identifier_words(text)).partition(|w| w.contains('_'));
     let proper: Vec<String> = texts
         .iter()
         .flat_map(|text| text.split(|c: char| !c.is_alphanumeric()))
@@ -39,17 +43,22 @@ pub(crate) fn drop_unstated_words(plan: &mut Plan, texts: &[&str]) {
         .map(|w| w.to_lowercase().chars().take(2).collect())
         .collect();
     let stated = |word: &str| {
-        said.iter().any(|w| {
-            w == word
-                || (word.len() >= 3 && w.starts_with(word))
-                || (w.len() >= 3 && word.starts_with(w.as_str()) && word.len() - w.len() <= 2)
-        }) || proper.iter().any(|p| word.starts_with(p.as_str()))
+        identifiers.iter().any(|w| w == word)
+            || said.iter().any(|w| {
+                w == word
+                    || (word.len() >= 3 && w.starts_with(word))
+                    || (w.len() >= 3 && word.starts_with(w.as_str()) && word.len() - w.len() <= 2)
+            })
+            || proper.iter().any(|p| word.starts_with(p.as_str()))
     };
     drop_filters(plan, "value", |filter| {
         if !filter.op.has_literal() || is_expression(&filter.value) {
             return false;
         }
         filter.value.split(',').any(|part| {
+            if identifier_words(part).any(|w| identifiers.contains(&w)) {
+                return false;
+            }
             let judged: Vec<String> =
                 words(part).filter(|w| w.len() >= 3 && !w.chars().all(|c| c.is_ascii_digit())).collect();
             !judged.is_empty() && !judged.iter().any(|w| stated(w))
@@ -81,6 +90,14 @@ fn drop_filters(plan: &mut Plan, what: &str, invented: impl Fn(&Filter) -> bool)
     for filter in dropped {
         plan.assumptions.push(format!("dropped the filter `{filter}`: the question does not mention that {what}"));
     }
+}
+
+/// The lowercase words of `text` with snake_case identifiers kept whole.
+fn identifier_words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .map(|w| w.trim_matches('_'))
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
 }
 
 /// The lowercase words (letter and digit runs) of `text`.
@@ -177,6 +194,22 @@ mod tests {
         let mut plan = eq(&["Boston"]);
         drop_unstated_words(&mut plan, &["And in Boston?", "Flights from New York"]);
         assert_eq!(plan.filters.len(), 1, "a follow-up's words count");
+    }
+
+    #[test]
+    fn an_identifier_states_itself_not_its_fragments() {
+        let request =
+            "Create a table ticket_status_counts from sup_ticket with the number of tickets per ticket_status";
+        for invented in ["SUP", "status"] {
+            let mut plan = eq(&[invented]);
+            drop_unstated_words(&mut plan, &[request]);
+            assert!(plan.filters.is_empty(), "`{invented}` is only a piece of a table name");
+        }
+        for stated in ["sup_ticket", "tickets", "pending_review"] {
+            let mut plan = eq(&[stated]);
+            drop_unstated_words(&mut plan, &[request, "and those pending_review?"]);
+            assert_eq!(plan.filters.len(), 1, "`{stated}`");
+        }
     }
 
     #[test]
