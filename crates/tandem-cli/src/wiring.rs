@@ -11,7 +11,7 @@ use tandem_llm_llamacpp::{LlamaCppConfig, LlamaCppModel};
 use tandem_llm_openai::{ApiKey, OpenAiConfig, OpenAiModel, StructuredOutput};
 
 use crate::config::model::BackendSettings;
-use crate::config::{Config, ModelSettings, StructuredOutputMode};
+use crate::config::{Config, EmbedderKind, ModelSettings, StructuredOutputMode};
 use crate::models::ensure_model;
 use crate::output;
 
@@ -124,19 +124,10 @@ pub async fn workspace(config: &Config, db: Option<&str>) -> anyhow::Result<Work
     Ok(Workspace { label, pipeline })
 }
 
-/// Which embedder gives the dense signal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum EmbedderKind {
-    /// Static piece vectors distilled from MiniLM: microseconds a text, and as good on schemas.
-    Distilled,
-    /// MiniLM itself: a forward pass per text (13–18 ms a question on two cores).
-    Minilm,
-}
-
-/// The embedder distilled from MiniLM (installed from its registry package), or `None` with a
-/// warning: retrieval still works on BM25, values and keys.
+/// The embedder the configuration names (default: distilled from MiniLM, installed from its
+/// registry package), or `None` with a warning: retrieval still works on BM25, values and keys.
 pub fn load_embedder(config: &Config) -> Option<Arc<dyn tandem_retrieval::Embedder>> {
-    load_embedder_of(config, EmbedderKind::Distilled)
+    load_embedder_of(config, config.retrieval.embedder.unwrap_or_default())
 }
 
 /// [`load_embedder`] of a chosen kind (the retrieval benchmark compares them).

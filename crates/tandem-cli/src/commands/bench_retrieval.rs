@@ -40,10 +40,10 @@ pub struct RetrievalArgs {
     /// Retrieve without the embedding model (BM25, values and keys only).
     #[arg(long)]
     pub no_dense: bool,
-    /// The dense signal's embedder: `distilled` (static piece vectors distilled from MiniLM,
-    /// the default) or `minilm` (the full model, a forward pass per text).
-    #[arg(long, value_enum, default_value = "distilled")]
-    pub embedder: crate::wiring::EmbedderKind,
+    /// The dense signal's embedder: `distilled` (static piece vectors distilled from MiniLM)
+    /// or `minilm` (the full model, a forward pass per text); default: `[retrieval] embedder`.
+    #[arg(long, value_enum)]
+    pub embedder: Option<crate::config::EmbedderKind>,
     /// Embed every table again instead of reading embeddings an earlier run stored, so the
     /// index build time includes embedding.
     #[arg(long)]
@@ -87,7 +87,11 @@ pub fn retrieval(config: &Config, args: RetrievalArgs) -> anyhow::Result<()> {
     if args.no_spider2 {
         catalogs.retain(|c| !matches!(c, BenchCatalog::Spider2(_)));
     }
-    let embedder = if args.no_dense { None } else { crate::wiring::load_embedder_of(config, args.embedder) };
+    let embedder = match (args.no_dense, args.embedder) {
+        (true, _) => None,
+        (false, Some(kind)) => crate::wiring::load_embedder_of(config, kind),
+        (false, None) => crate::wiring::load_embedder(config),
+    };
     let mut bench = RetrievalBenchConfig::new(&args.bench_dir);
     bench.budget_tokens = args.budget_tokens;
     bench.sweep_budgets_tokens = args.sweep;
