@@ -43,13 +43,11 @@ pub(crate) fn drop_unstated_words(plan: &mut Plan, texts: &[&str]) {
         .map(|w| w.to_lowercase().chars().take(2).collect())
         .collect();
     let stated = |word: &str| {
-        identifiers.iter().any(|w| w == word)
-            || said.iter().any(|w| {
-                w == word
-                    || (word.len() >= 3 && w.starts_with(word))
-                    || (w.len() >= 3 && word.starts_with(w.as_str()) && word.len() - w.len() <= 2)
-            })
-            || proper.iter().any(|p| word.starts_with(p.as_str()))
+        said.iter().any(|w| {
+            w == word
+                || (word.len() >= 3 && w.starts_with(word))
+                || (w.len() >= 3 && word.starts_with(w.as_str()) && word.len() - w.len() <= 2)
+        }) || proper.iter().any(|p| word.starts_with(p.as_str()))
     };
     drop_filters(plan, "value", |filter| {
         if !filter.op.has_literal() || is_expression(&filter.value) {

@@ -59,7 +59,8 @@ impl DistilledMiniLm {
             return Ok(Self { tokenizer, pieces });
         }
         let started = std::time::Instant::now();
-        let (dimension, vectors) = MiniLm::load(dir, 8)?.distill()?;
+        // Distilling feeds the model piece ids directly, so its text truncation plays no part.
+        let (dimension, vectors) = MiniLm::load(dir, 128)?.distill()?;
         let pieces = TokenVectors::new(dimension, vectors)
             .filter(|p| p.n_pieces() == n_pieces)
             .ok_or(RetrievalError::EmbeddingShape { got: 0, expected: n_pieces, dimension })?;

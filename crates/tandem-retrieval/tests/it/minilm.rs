@@ -37,9 +37,10 @@ fn model() -> Option<MiniLm> {
     }
 }
 
-/// One table about staff pay among forty about telescopes; no word of "What do our employees
-/// earn?" appears in any of them.
-fn staff_and_telescopes() -> Vec<Table> {
+/// Retrieves "What do our employees earn?" over one table about staff pay among forty about
+/// telescopes, with `embedder` as the dense signal: no word of the question appears in the
+/// schema, so only meaning connects them.
+fn assert_finds_staff_by_meaning(embedder: Arc<dyn Embedder>) {
     let mut tables = vec![Table::new(
         TableName::new("staff_member"),
         vec![Column::new("staff_id", "int"), Column::new("salary", "int"), Column::new("hired_on", "date")],
@@ -50,7 +51,15 @@ fn staff_and_telescopes() -> Vec<Table> {
             vec![Column::new("lens_mm", "int"), Column::new("mount", "text")],
         ));
     }
-    tables
+    let index = SchemaIndex::build(
+        Arc::new(Catalog::new(tables)),
+        Some(embedder),
+        Arc::new(tandem_retrieval::ApproxTokens),
+        IndexOptions::default(),
+    );
+    let slice = index.retrieve("What do our employees earn?", 60);
+    assert!(slice.dense);
+    assert!(slice.contains(None, "staff_member"), "{:?}", slice.table_names());
 }
 
 fn cosine(a: &[f32], b: &[f32]) -> f32 {
@@ -83,16 +92,7 @@ fn similar_sentences_score_higher_than_unrelated_ones() {
 #[test]
 fn dense_signal_finds_tables_by_meaning() {
     let Some(model) = model() else { return };
-    let index = SchemaIndex::build(
-        Arc::new(Catalog::new(staff_and_telescopes())),
-        Some(Arc::new(model)),
-        Arc::new(tandem_retrieval::ApproxTokens),
-        IndexOptions::default(),
-    );
-    // No word of the question appears in the schema; only meaning connects them.
-    let slice = index.retrieve("What do our employees earn?", 60);
-    assert!(slice.dense);
-    assert!(slice.contains(None, "staff_member"), "{:?}", slice.table_names());
+    assert_finds_staff_by_meaning(Arc::new(model));
 }
 
 #[test]
@@ -128,13 +128,5 @@ fn the_distilled_embedder_stays_near_the_full_model_and_finds_tables_by_meaning(
     let reloaded = DistilledMiniLm::load_or_distill(&dir).unwrap();
     assert_eq!(reloaded.embed(&texts[..1]).unwrap(), vectors[..1]);
 
-    let index = SchemaIndex::build(
-        Arc::new(Catalog::new(staff_and_telescopes())),
-        Some(Arc::new(distilled)),
-        Arc::new(tandem_retrieval::ApproxTokens),
-        IndexOptions::default(),
-    );
-    let slice = index.retrieve("What do our employees earn?", 60);
-    assert!(slice.dense);
-    assert!(slice.contains(None, "staff_member"), "{:?}", slice.table_names());
+    assert_finds_staff_by_meaning(Arc::new(distilled));
 }
