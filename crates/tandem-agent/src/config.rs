@@ -26,7 +26,8 @@ pub enum Routing {
     /// The large model writes the SQL (the seed's default).
     #[default]
     Large,
-    /// Plans marked simple go to the small model first and escalate to the large on failure.
+    /// Plans marked simple, and one-table plans not marked complex, go to the small model
+    /// first and escalate to the large on failure.
     Cascade,
 }
 

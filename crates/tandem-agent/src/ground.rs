@@ -6,6 +6,8 @@
 //! the person can add it back at the confirm gate. A filter whose value is an expression
 //! ("{avg(singer.age)}") stays in the plan for the person, but is no literal the SQL must carry.
 
+use tandem_sql::SetIntent;
+
 use crate::plan::{Filter, Plan};
 
 /// Number words that mean the question does state a number, just not in digits.
@@ -96,6 +98,21 @@ fn identifier_words(text: &str) -> impl Iterator<Item = String> + '_ {
         .map(|w| w.trim_matches('_'))
         .filter(|w| !w.is_empty())
         .map(str::to_lowercase)
+}
+
+/// Words by which a request asks for rows that lack something.
+const ABSENCE_WORDS: &[&str] =
+    &["not", "never", "without", "no", "none", "nobody", "neither", "nor", "except", "excluding"];
+
+/// What a request asks of an entity's related rows ("students who do not have a cat", "both a
+/// cat and a dog"), for the validator's set-logic check.
+pub(crate) fn set_intent(text: &str) -> SetIntent {
+    let lower = text.to_lowercase();
+    let absence = words(text).any(|w| ABSENCE_WORDS.contains(&w.as_str()))
+        || lower.contains("n't")
+        || lower.contains("n\u{2019}t");
+    let both = words(text).any(|w| w == "both");
+    SetIntent { absence, both }
 }
 
 /// The lowercase words (letter and digit runs) of `text`.
@@ -207,6 +224,26 @@ mod tests {
             let mut plan = eq(&[stated]);
             drop_unstated_words(&mut plan, &[request, "and those pending_review?"]);
             assert_eq!(plan.filters.len(), 1, "`{stated}`");
+        }
+    }
+
+    #[test]
+    fn absence_and_both_are_read_from_the_request() {
+        for question in [
+            "Find the major and age of students who do not have a cat pet.",
+            "Which stadiums had no concerts?",
+            "List the singers who never sang in 2014",
+            "Which students don\u{2019}t own a dog?",
+            "Names of employees without an evaluation",
+        ] {
+            assert_eq!(set_intent(question), SetIntent { absence: true, both: false }, "{question}");
+        }
+        assert_eq!(
+            set_intent("Find the first name of students who have both cat and dog pets."),
+            SetIntent { absence: false, both: true }
+        );
+        for question in ["How many singers are there?", "Which notable singers are from France?", "Show the nominees"] {
+            assert!(set_intent(question).is_empty(), "{question}");
         }
     }
 

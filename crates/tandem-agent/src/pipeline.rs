@@ -329,7 +329,7 @@ impl Pipeline {
         }
         let first = match cached {
             Some(sql) => FirstSql::Cached(sql),
-            None if self.config.routing == Routing::Cascade && plan.complexity == Complexity::Simple => FirstSql::Small,
+            None if self.config.routing == Routing::Cascade && small_first(&plan) => FirstSql::Small,
             None => FirstSql::Large,
         };
         let mut trace = planned.trace.clone();
@@ -348,6 +348,7 @@ impl Pipeline {
             stage: planned.stage,
             trace: &mut trace,
             from_cache,
+            intent: crate::ground::set_intent(&planned.question),
         };
         let outcome = match tokio::time::timeout(self.config.deadline(), run.run(first)).await {
             Ok(outcome) => outcome,
@@ -631,6 +632,18 @@ impl Pipeline {
 
 /// The validator's policy for a confirmed plan: its scope (tables plus bridges) and the
 /// literals of its equality-like filters.
+/// Whether cascade routing asks the small model first: the planner called the plan simple, or
+/// it reads one table and the planner did not call it complex (a one-table query is within
+/// a small coder model's reach whatever its aggregates; its SQL still has to pass every check
+/// before it stands, and goes to the large model when it does not).
+fn small_first(plan: &Plan) -> bool {
+    match plan.complexity {
+        Complexity::Simple => true,
+        Complexity::Moderate => plan.tables.len() == 1,
+        Complexity::Complex => false,
+    }
+}
+
 fn policy_for(plan: &Plan, catalog: &Catalog, dialect: tandem_core::Dialect, max_rows: u64) -> Policy {
     let tables = scope_tables(plan, catalog).into_iter().map(|t| t.name.clone()).collect();
     let filters = plan

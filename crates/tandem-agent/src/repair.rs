@@ -3,7 +3,8 @@
 //! Every failure is classified by its own `repair_tier()` and routed: tier 0 applies the
 //! validator's fixes and re-validates; tier 1 asks the small model with the error and the
 //! plan-scoped schema; tier 2 asks the large model (plan-conformance findings, an empty result
-//! where the plan expects rows, tier 1 failing twice); not-retryable failures go straight to
+//! where the plan expects rows, set logic written as a row filter where the request asks for
+//! absence or both — once —, tier 1 failing twice); not-retryable failures go straight to
 //! the user. Each tier has its own budget, repair turns are appended to that model's
 //! conversation, and the loop ends with rows, a request for more schema, or a typed error.
 
@@ -12,7 +13,9 @@ use std::time::Instant;
 use tandem_core::{Catalog, RepairTier};
 use tandem_exec::{ExecError, Executor, Rows};
 use tandem_llm::{ChatModel, discard_deltas};
-use tandem_sql::{Policy, Rejection, ValidatedSql, ViolationCode, repair_with_rules, validate};
+use tandem_sql::{
+    Policy, Rejection, SetIntent, ValidatedSql, ViolationCode, repair_with_rules, set_logic_findings, validate,
+};
 
 use crate::check::{plan_name, resolve_table};
 use crate::config::AgentConfig;
@@ -41,6 +44,9 @@ pub(crate) struct Run<'a> {
     pub trace: &'a mut Vec<Stage>,
     /// The SQL under test came from the plan cache (until the first repair or regeneration).
     pub from_cache: bool,
+    /// What the request asks of related rows, read from its words: SQL that filters joined
+    /// rows one at a time where it asks for absence or both is sent back once.
+    pub intent: SetIntent,
 }
 
 /// Where the first SQL comes from.
@@ -61,8 +67,15 @@ struct Failure {
     tier: RepairTier,
     text: String,
     exec: Option<ExecError>,
-    /// Rows of an empty result, kept in case the large tier is spent and the empty answer stands.
-    empty: Option<(ValidatedSql, Rows)>,
+    /// A result that ran but looks wrong (empty, or set logic as a row filter), kept in case
+    /// the large tier is spent and it stands as the answer, with its note.
+    fallback: Option<Fallback>,
+}
+
+struct Fallback {
+    sql: ValidatedSql,
+    rows: Rows,
+    note: String,
 }
 
 /// The SQL under test, or a reply that held none.
@@ -122,7 +135,7 @@ impl Run<'_> {
                 Candidate::Unreadable(failure, reply) => (failure, reply, Author::Large),
                 Candidate::Sql { sql, reply, author } => {
                     let rules_before = rules_left;
-                    let checked = self.check(sql, &mut rules_left).await?;
+                    let checked = self.check(sql, author, &mut rules_left).await?;
                     if rules_left < rules_before {
                         let outcome = if checked.is_ok() { RepairOutcome::Fixed } else { RepairOutcome::Failed };
                         telemetry::record_repair(RepairTier::Rules, outcome);
@@ -157,10 +170,8 @@ impl Run<'_> {
                     telemetry::record_repair(last, RepairOutcome::Failed);
                 }
                 telemetry::record_repair(RepairTier::Large, RepairOutcome::BudgetExhausted);
-                if let Some((sql, rows)) = failure.empty {
-                    let notes =
-                        vec!["the result is empty although the plan expects rows; repairs did not change it".into()];
-                    return self.answered(sql, rows, notes);
+                if let Some(Fallback { sql, rows, note }) = failure.fallback {
+                    return self.answered(sql, rows, vec![note]);
                 }
                 return Err(AgentError::RepairBudgetExhausted {
                     n_attempts,
@@ -193,7 +204,7 @@ impl Run<'_> {
                 Err(AgentError::Model { tier: ModelTier::Small, source }) => {
                     let text = format!("{} (the small model failed: {source})", failure.text);
                     small_left = 0;
-                    let failure = Failure { tier: RepairTier::Large, text, exec: None, empty: None };
+                    let failure = Failure { tier: RepairTier::Large, text, exec: None, fallback: None };
                     Candidate::Unreadable(failure, reply)
                 }
                 other => other?,
@@ -205,7 +216,12 @@ impl Run<'_> {
     }
 
     /// Tier 0, validation and execution of one SQL text.
-    async fn check(&mut self, sql: String, rules_left: &mut u32) -> Result<Result<RunOutcome, Failure>, AgentError> {
+    async fn check(
+        &mut self,
+        sql: String,
+        author: Author,
+        rules_left: &mut u32,
+    ) -> Result<Result<RunOutcome, Failure>, AgentError> {
         let started = Instant::now();
         let (sql, outcome) = if *rules_left > 0 {
             let repaired = repair_with_rules(&sql, &self.policy, self.catalog);
@@ -242,7 +258,7 @@ impl Run<'_> {
                     tier,
                     text: format!("validation: {rejection} (SQL: {sql})"),
                     exec: None,
-                    empty: None,
+                    fallback: None,
                 }));
             }
         };
@@ -250,7 +266,7 @@ impl Run<'_> {
         if !valid.warnings().is_empty() {
             let findings: Vec<String> = valid.warnings().iter().map(ToString::to_string).collect();
             let text = format!("the SQL does not follow the confirmed plan: {}", findings.join("; "));
-            return Ok(Err(Failure { tier: RepairTier::Large, text, exec: None, empty: None }));
+            return Ok(Err(Failure { tier: RepairTier::Large, text, exec: None, fallback: None }));
         }
         self.events.send(Event::SqlReady { sql: valid.as_str().to_owned(), from_cache: self.from_cache });
         let result = self.executor.execute(&valid, &self.config.limits()).await;
@@ -261,15 +277,32 @@ impl Run<'_> {
                     telemetry::record_sandbox_timeout(*dialect);
                 }
                 let text = format!("the database refused it: {error}");
-                Ok(Err(Failure { tier: error.repair_tier(), text, exec: Some(error), empty: None }))
+                Ok(Err(Failure { tier: error.repair_tier(), text, exec: Some(error), fallback: None }))
             }
             Ok(rows) if rows.rows.is_empty() && self.plan.expects_rows => {
                 let text = "the query returned no rows, but the plan expects rows: check join keys and that filter \
                             literals match stored values"
                     .to_owned();
-                Ok(Err(Failure { tier: RepairTier::Large, text, exec: None, empty: Some((valid, rows)) }))
+                let note = "the result is empty although the plan expects rows; repairs did not change it".to_owned();
+                let fallback = Some(Fallback { sql: valid, rows, note });
+                Ok(Err(Failure { tier: RepairTier::Large, text, exec: None, fallback }))
             }
-            Ok(rows) => self.answered(valid, rows, Vec::new()).map(Ok),
+            Ok(rows) => {
+                let findings = set_logic_findings(&valid, self.catalog, self.intent);
+                if findings.is_empty() {
+                    return self.answered(valid, rows, Vec::new()).map(Ok);
+                }
+                let findings = findings.join("; ");
+                // Provisional SQL earns a fresh large-model generation; a model's own SQL is
+                // sent back once, since the reading of the request's words may be wrong.
+                if author != Author::Provisional {
+                    self.intent = SetIntent::default();
+                }
+                let note = format!("the SQL may not answer the question: {findings}");
+                let text = format!("the SQL runs, but {findings}");
+                let fallback = Some(Fallback { sql: valid, rows, note });
+                Ok(Err(Failure { tier: RepairTier::Large, text, exec: None, fallback }))
+            }
         }
     }
 
@@ -346,15 +379,18 @@ impl Run<'_> {
             }
             Ok(SqlReply::NeedTables { tables, reason }) if tier == ModelTier::Large => {
                 let text = serde_json::json!({ "need_tables": tables, "reason": reason }).to_string();
-                Candidate::Unreadable(Failure { tier: RepairTier::NotRetryable, text, exec: None, empty: None }, reply)
+                Candidate::Unreadable(
+                    Failure { tier: RepairTier::NotRetryable, text, exec: None, fallback: None },
+                    reply,
+                )
             }
             Ok(SqlReply::NeedTables { tables, .. }) => {
                 let text = format!("the small model asked for tables outside the plan: {}", tables.join(", "));
-                Candidate::Unreadable(Failure { tier: RepairTier::Large, text, exec: None, empty: None }, reply)
+                Candidate::Unreadable(Failure { tier: RepairTier::Large, text, exec: None, fallback: None }, reply)
             }
             Err(problem) => {
                 let next = if tier == ModelTier::Small { RepairTier::Small } else { RepairTier::Large };
-                Candidate::Unreadable(Failure { tier: next, text: problem, exec: None, empty: None }, reply)
+                Candidate::Unreadable(Failure { tier: next, text: problem, exec: None, fallback: None }, reply)
             }
         })
     }

@@ -12,6 +12,8 @@
 //! Each finding is a [`Violation`] with a stable [`ViolationCode`], a span, close
 //! matches, and a [`tandem_core::RepairTier`]; tier-0 findings carry a [`Fix`] that
 //! [`apply_fix`] applies without a model; [`repair_with_rules`] runs that loop to its end.
+//! [`set_logic_findings`] reads validated SQL against what the request asks of related rows
+//! ("do not have", "both"): a row filter over the many side of a join cannot answer it.
 //!
 //! [`validate_transform`] does the same for ETL: SQL that writes, held to a [`TransformSpec`]
 //! (the one target it may write, the [`WriteKind`], the sources it must only read). It admits
@@ -38,6 +40,7 @@ mod prescan;
 mod quoting;
 mod resolve;
 mod rules;
+mod setlogic;
 mod span;
 mod suggest;
 mod transform;
@@ -49,6 +52,7 @@ mod violation;
 pub use fix::{Edit, Fix, FixError, apply_fix, apply_fixes};
 pub use policy::{PlanFilter, Policy, Scope};
 pub use rules::{RuleRepair, repair_with_rules};
+pub use setlogic::{SetIntent, set_logic_findings};
 pub use span::Span;
 pub use transform::{
     Expectations, RowCountRange, StepKind, TransformSpec, TransformStep, ValidatedTransform, WriteKind,

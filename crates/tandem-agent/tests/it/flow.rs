@@ -277,3 +277,30 @@ async fn a_model_that_never_answers_ends_at_the_deadline() {
     let error = shop.pipeline.plan(QUESTION).await.unwrap_err();
     assert!(matches!(error, AgentError::DeadlineExceeded { stage: Stage::Planned, deadline_ms: 1_000 }), "{error:?}");
 }
+
+#[tokio::test]
+async fn cascade_also_sends_one_table_plans_not_called_complex_to_the_small_model() {
+    let config = AgentConfig { confirm: ConfirmPolicy::Never, routing: Routing::Cascade, ..AgentConfig::default() };
+    let one_table = |complexity: &str| {
+        format!(
+            r#"{{"tables": ["customer"], "columns": [{{"table": "customer", "column": "country"}}],
+            "group_by": [{{"table": "customer", "column": "country"}}],
+            "measures": [{{"aggregate": "count", "alias": "n"}}], "complexity": "{complexity}"}}"#
+        )
+    };
+    let counted = "SELECT country, COUNT(*) AS n FROM customer GROUP BY country";
+    let question = "How many customers are there in each country?";
+
+    let shop = Shop::with(config.clone(), Arc::new(tandem_agent::PlanCache::default()), "").await;
+    shop.small_says(&[&one_table("moderate"), &sql(counted)]);
+    let answer = answered(shop.pipeline.ask(question).await.unwrap());
+    assert_eq!(answer.rows.rows.len(), 2);
+    assert!(shop.large.requests().is_empty(), "a moderate one-table plan stays with the small model");
+
+    let shop = Shop::with(config, Arc::new(tandem_agent::PlanCache::default()), "").await;
+    shop.small_says(&[&one_table("complex")]);
+    shop.large_says(&[&sql(counted)]);
+    answered(shop.pipeline.ask(question).await.unwrap());
+    assert_eq!(shop.large.requests().len(), 1, "a plan called complex goes to the large model");
+    assert_eq!(shop.small.requests().len(), 1, "the planner only");
+}

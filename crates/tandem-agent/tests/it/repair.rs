@@ -141,3 +141,57 @@ async fn a_failing_small_model_escalates_its_repair_to_the_large_model() {
     assert_eq!(answer.rows.rows.len(), 2);
     assert_eq!(shop.large.requests().len(), 2);
 }
+
+const NO_PAID: &str = "Which customers have no paid orders?";
+
+const NO_PAID_PLAN: &str = r#"{"version": 1, "tables": ["customer", "orders"],
+ "columns": [{"table": "customer", "column": "name"}],
+ "filters": [{"column": {"table": "orders", "column": "status"}, "op": "ne", "value": "paid"}],
+ "complexity": "moderate"}"#;
+
+/// "Has no paid order" as a row filter: a customer with one paid and one open order passes
+/// through the open one.
+const ROW_FILTER: &str =
+    "SELECT DISTINCT c.name FROM customer AS c JOIN orders AS o ON o.customer_id = c.id WHERE o.status <> 'paid'";
+
+const EXCLUSION: &str = "SELECT c.name FROM customer AS c WHERE c.id NOT IN (SELECT o.customer_id FROM orders AS o WHERE o.status = 'paid')";
+
+#[expect(clippy::panic, reason = "a test helper: an unexpected outcome fails the test")]
+async fn ask(shop: &Shop, question: &str) -> tandem_agent::Answer {
+    let planned = shop.pipeline.plan(question).await.unwrap();
+    match shop.pipeline.proceed(planned).await.unwrap() {
+        Outcome::Answered(answer) => answer,
+        other => panic!("expected an answer, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn absence_written_as_a_row_filter_over_a_join_goes_back_to_the_large_model_once() {
+    let shop = Shop::new(ConfirmPolicy::Never).await;
+    shop.small_says(&[NO_PAID_PLAN]);
+    shop.large_says(&[&sql(ROW_FILTER), &sql(EXCLUSION)]);
+    let answer = ask(&shop, NO_PAID).await;
+    assert!(answer.sql.contains("NOT IN"), "{}", answer.sql);
+    assert!(answer.notes.is_empty(), "{:?}", answer.notes);
+    let requests = shop.large.requests();
+    assert_eq!(requests.len(), 2);
+    let turn = &requests[1].messages[3].content;
+    assert!(turn.contains("one `orders` row at a time") && turn.contains("NOT IN"), "{turn}");
+
+    // A model that keeps the row filter is not asked again: the answer stands with a note.
+    let shop = Shop::new(ConfirmPolicy::Never).await;
+    shop.small_says(&[NO_PAID_PLAN]);
+    shop.large_says(&[&sql(ROW_FILTER), &sql(ROW_FILTER)]);
+    let answer = ask(&shop, NO_PAID).await;
+    assert_eq!(shop.large.requests().len(), 2);
+    assert!(answer.sql.contains("<>"), "{}", answer.sql);
+    assert_eq!(answer.notes.len(), 1, "{:?}", answer.notes);
+    assert!(answer.notes[0].contains("may not answer the question"), "{}", answer.notes[0]);
+
+    // The same SQL for a question that asks for no absence is answered at once.
+    let shop = Shop::new(ConfirmPolicy::Never).await;
+    shop.small_says(&[NO_PAID_PLAN]);
+    shop.large_says(&[&sql(ROW_FILTER)]);
+    let answer = ask(&shop, "Which customers have orders in a status other than paid?").await;
+    assert_eq!(shop.large.requests().len(), 1, "{}", answer.sql);
+}

@@ -4,7 +4,7 @@ use tandem_core::Dialect::{self, Mysql, Postgres, Sqlite};
 use tandem_core::{RepairTier, TableName};
 use tandem_sql::{PlanFilter, Policy, Scope, apply_fixes, repair_with_rules, validate};
 
-use crate::support::{catalog, check, outcome};
+use crate::support::{catalog, check, outcome, pets};
 
 /// Repairs `sql` with tier-0 fixes only and returns the validated result.
 fn repaired(dialect: Dialect, sql: &str) -> String {
@@ -205,26 +205,6 @@ fn plan_conformance_reports_warnings() {
         outcome(Sqlite, "SELECT Name FROM singer", Some(policy)),
         "ok SELECT Name FROM singer LIMIT 100 warn missing_plan_filter"
     );
-}
-
-/// Spider's `pets_1`, trimmed: `Has_Pet` is the bridge between students and pets.
-fn pets() -> tandem_core::Catalog {
-    use tandem_core::{Catalog, Column, ForeignKey, Table};
-    let table = |name: &str, columns: &[&str]| {
-        Table::new(TableName::new(name), columns.iter().map(|c| Column::new(*c, "int")).collect())
-    };
-    let key = |column: &str, table: &str| ForeignKey {
-        columns: vec![column.to_owned()],
-        referenced_table: TableName::new(table),
-        referenced_columns: vec![column.to_owned()],
-    };
-    let mut has_pet = table("Has_Pet", &["StuID", "PetID"]);
-    has_pet.foreign_keys = vec![key("StuID", "Student"), key("PetID", "Pets")];
-    Catalog::new(vec![
-        table("Student", &["StuID", "LName", "Fname", "Age"]),
-        has_pet,
-        table("Pets", &["PetID", "PetType", "pet_age", "weight"]),
-    ])
 }
 
 #[test]

@@ -13,6 +13,8 @@ mod reject;
 #[cfg(test)]
 mod resolve;
 #[cfg(test)]
+mod setlogic;
+#[cfg(test)]
 mod spider;
 #[cfg(test)]
 mod support;

@@ -1,6 +1,6 @@
 //! Shared fixtures: a small concert catalog and a compact rendering of validation outcomes.
 
-use tandem_core::{Catalog, Column, Dialect, Table, TableName};
+use tandem_core::{Catalog, Column, Dialect, ForeignKey, Table, TableName};
 use tandem_sql::{Policy, Rejection, apply_fix, validate};
 
 /// Spider's `concert_singer`, trimmed, plus a mixed-case table for quoting rules.
@@ -60,4 +60,23 @@ pub fn render(sql: &str, rejection: &Rejection) -> String {
 /// Data-driven check of one dialect's outcomes.
 pub fn check(dialect: Dialect, sql: &str, expect: &str) {
     assert_eq!(outcome(dialect, sql, None), expect, "\n{dialect}: {sql}");
+}
+
+/// Spider's `pets_1`, trimmed: `Has_Pet` is the bridge between students and pets.
+pub fn pets() -> Catalog {
+    let table = |name: &str, columns: &[&str]| {
+        Table::new(TableName::new(name), columns.iter().map(|c| Column::new(*c, "int")).collect())
+    };
+    let key = |column: &str, table: &str| ForeignKey {
+        columns: vec![column.to_owned()],
+        referenced_table: TableName::new(table),
+        referenced_columns: vec![column.to_owned()],
+    };
+    let mut has_pet = table("Has_Pet", &["StuID", "PetID"]);
+    has_pet.foreign_keys = vec![key("StuID", "Student"), key("PetID", "Pets")];
+    Catalog::new(vec![
+        table("Student", &["StuID", "LName", "Fname", "Age"]),
+        has_pet,
+        table("Pets", &["PetID", "PetType", "pet_age", "weight"]),
+    ])
 }
