@@ -25,13 +25,16 @@ pub(crate) fn drop_invented_numbers(plan: &mut Plan, texts: &[&str]) {
     if spelled {
         return;
     }
-    drop_filters(plan, "number", |filter| numbers(&filter.value).into_iter().any(|n| !stated.contains(&n)));
+    drop_filters(plan, |filter| {
+        unmentioned(numbers(&filter.value).into_iter().any(|n| !stated.contains(&n)), "number")
+    });
 }
 
 /// Drops filters with a text value none of whose words `texts` mentions, even in another
 /// form ("dog" for "dogs", "fran" for "France", "France" for "French": a capitalised word
 /// with the same first two letters). Lenient on purpose: one related word keeps the filter,
-/// and codes of one or two letters ('F' for "female") cannot be judged and stay.
+/// and a code of one or two letters ('F' for "female") stays when a word of the texts starts
+/// with its letter.
 ///
 /// An identifier the question names (`sup_ticket`, `ticket_status`) states only itself: its
 /// fragments are no values ("from sup_ticket" does not state `department_code = 'SUP'`).
@@ -51,18 +54,45 @@ pub(crate) fn drop_unstated_words(plan: &mut Plan, texts: &[&str]) {
                 || (w.len() >= 3 && word.starts_with(w.as_str()) && word.len() - w.len() <= 2)
         }) || proper.iter().any(|p| word.starts_with(p.as_str()))
     };
-    drop_filters(plan, "value", |filter| {
+    let initials: Vec<char> = texts.iter().flat_map(|text| words(text)).filter_map(|w| w.chars().next()).collect();
+    drop_filters(plan, |filter| {
         if !filter.op.has_literal() || is_expression(&filter.value) {
-            return false;
+            return None;
         }
-        filter.value.split(',').any(|part| {
+        let invented = filter.value.split(',').any(|part| {
             if identifier_words(part).any(|w| identifiers.contains(&w)) {
                 return false;
             }
-            let judged: Vec<String> =
-                words(part).filter(|w| w.len() >= 3 && !w.chars().all(|c| c.is_ascii_digit())).collect();
+            let part_words: Vec<String> = words(part).collect();
+            // A code of one or two letters ('F' for "female") stands for a word of the question
+            // that starts with it; 'A' where no word does is a placeholder.
+            if let [code] = part_words.as_slice()
+                && code.len() <= 2
+                && code.chars().all(char::is_alphabetic)
+            {
+                return code.chars().next().is_some_and(|initial| !initials.contains(&initial));
+            }
+            let judged: Vec<&String> =
+                part_words.iter().filter(|w| w.len() >= 3 && !w.chars().all(|c| c.is_ascii_digit())).collect();
             !judged.is_empty() && !judged.iter().any(|w| stated(w))
-        })
+        });
+        unmentioned(invented, "value")
+    });
+}
+
+/// Words that rank rows rather than name a stored value.
+const RANKING_WORDS: &[&str] = &[
+    "highest", "lowest", "largest", "smallest", "biggest", "greatest", "most", "least", "fewest", "maximum", "minimum",
+    "oldest", "youngest", "newest", "latest", "earliest", "longest", "shortest", "top",
+];
+
+/// Drops filters whose value is a ranking ("the highest average attendance", "youngest"):
+/// small planners copy the question's superlative into a filter, which no stored value
+/// matches; the ordering and limit say it instead.
+pub(crate) fn drop_rankings(plan: &mut Plan) {
+    drop_filters(plan, |filter| {
+        let ranking = words(&filter.value).find(|w| RANKING_WORDS.contains(&w.as_str()))?;
+        Some(format!("`{ranking}` ranks rows, it is no stored value (an ordering and a limit say it)"))
     });
 }
 
@@ -78,18 +108,21 @@ pub(crate) fn is_expression(value: &str) -> bool {
             .is_some_and(|open| open > 0 && value[..open].chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
 }
 
-fn drop_filters(plan: &mut Plan, what: &str, invented: impl Fn(&Filter) -> bool) {
+fn drop_filters(plan: &mut Plan, why: impl Fn(&Filter) -> Option<String>) {
     let mut dropped = Vec::new();
-    plan.filters.retain(|filter| {
-        let drop = invented(filter);
-        if drop {
-            dropped.push(format!("{} {:?} {}", filter.column, filter.op, filter.value));
+    plan.filters.retain(|filter| match why(filter) {
+        Some(reason) => {
+            dropped.push(format!("dropped the filter `{} {:?} {}`: {reason}", filter.column, filter.op, filter.value));
+            false
         }
-        !drop
+        None => true,
     });
-    for filter in dropped {
-        plan.assumptions.push(format!("dropped the filter `{filter}`: the question does not mention that {what}"));
-    }
+    plan.assumptions.extend(dropped);
+}
+
+/// The verdict of the two checks below: the question does not mention the filter's `what`.
+fn unmentioned(invented: bool, what: &str) -> Option<String> {
+    invented.then(|| format!("the question does not mention that {what}"))
 }
 
 /// The lowercase words of `text` with snake_case identifiers kept whole.
@@ -209,6 +242,20 @@ mod tests {
         let mut plan = eq(&["Boston"]);
         drop_unstated_words(&mut plan, &["And in Boston?", "Flights from New York"]);
         assert_eq!(plan.filters.len(), 1, "a follow-up's words count");
+    }
+
+    #[test]
+    fn rankings_and_placeholder_codes_are_no_values() {
+        let mut plan = eq(&["The highest average attendance", "stadium"]);
+        drop_rankings(&mut plan);
+        assert_eq!(plan.filters.len(), 1, "{:?}", plan.filters);
+        assert!(plan.assumptions[0].contains("`highest` ranks rows"), "{:?}", plan.assumptions);
+        let mut plan = eq(&["A"]);
+        drop_unstated_words(&mut plan, &["Find the number of concerts in the stadium with the highest capacity."]);
+        assert!(plan.filters.is_empty(), "no word of the question starts with `A`");
+        let mut plan = eq(&["Mostar"]);
+        drop_rankings(&mut plan);
+        assert_eq!(plan.filters.len(), 1, "a word that only starts like one stays");
     }
 
     #[test]

@@ -225,6 +225,7 @@ impl Pipeline {
         let earlier_question = earlier.map_or("", |e| e.question);
         crate::ground::drop_invented_numbers(&mut plan, &[question, earlier_question]);
         crate::ground::drop_unstated_words(&mut plan, &[question, earlier_question]);
+        crate::ground::drop_rankings(&mut plan);
         ground(&mut plan, question);
         settle(&mut plan, self.catalog());
         ledger.wall_ms += started.elapsed().as_secs_f64() * 1_000.0;
@@ -349,6 +350,7 @@ impl Pipeline {
             trace: &mut trace,
             from_cache,
             intent: crate::ground::set_intent(&planned.question),
+            set_logic_sent_back: false,
         };
         let outcome = match tokio::time::timeout(self.config.deadline(), run.run(first)).await {
             Ok(outcome) => outcome,

@@ -47,6 +47,8 @@ pub(crate) struct Run<'a> {
     /// What the request asks of related rows, read from its words: SQL that filters joined
     /// rows one at a time where it asks for absence or both is sent back once.
     pub intent: SetIntent,
+    /// A model's SQL was sent back for its set logic already.
+    pub set_logic_sent_back: bool,
 }
 
 /// Where the first SQL comes from.
@@ -263,14 +265,26 @@ impl Run<'_> {
             }
         };
         self.advance(Stage::Validated)?;
-        if !valid.warnings().is_empty() {
-            let findings: Vec<String> = valid.warnings().iter().map(ToString::to_string).collect();
-            let text = format!("the SQL does not follow the confirmed plan: {}", findings.join("; "));
+        let warnings = valid.warnings();
+        if warnings.iter().any(|w| w.code != ViolationCode::MissingPlanFilter) {
+            // A table outside the confirmed scope: nothing is run that the person did not approve.
+            let text = off_plan(warnings);
             return Ok(Err(Failure { tier: RepairTier::Large, text, exec: None, fallback: None }));
         }
         self.events.send(Event::SqlReady { sql: valid.as_str().to_owned(), from_cache: self.from_cache });
         let result = self.executor.execute(&valid, &self.config.limits()).await;
         self.advance(Stage::Executed)?;
+        if !warnings.is_empty() {
+            // A plan filter the SQL leaves out goes back to the large model; when its budget is
+            // spent, the result stands with a note (the plan's filter may be the planner's own
+            // invention, which grounding could not tell).
+            let text = off_plan(warnings);
+            let fallback = result.ok().map(|rows| {
+                let note = format!("{text}; repairs did not change it");
+                Fallback { sql: valid, rows, note }
+            });
+            return Ok(Err(Failure { tier: RepairTier::Large, text, exec: None, fallback }));
+        }
         match result {
             Err(error) => {
                 if let ExecError::Timeout { dialect, .. } = &error {
@@ -293,12 +307,15 @@ impl Run<'_> {
                     return self.answered(valid, rows, Vec::new()).map(Ok);
                 }
                 let findings = findings.join("; ");
+                let note = format!("the SQL may not answer the question: {findings}");
                 // Provisional SQL earns a fresh large-model generation; a model's own SQL is
                 // sent back once, since the reading of the request's words may be wrong.
                 if author != Author::Provisional {
-                    self.intent = SetIntent::default();
+                    if self.set_logic_sent_back {
+                        return self.answered(valid, rows, vec![note]).map(Ok);
+                    }
+                    self.set_logic_sent_back = true;
                 }
-                let note = format!("the SQL may not answer the question: {findings}");
                 let text = format!("the SQL runs, but {findings}");
                 let fallback = Some(Fallback { sql: valid, rows, note });
                 Ok(Err(Failure { tier: RepairTier::Large, text, exec: None, fallback }))
@@ -400,6 +417,12 @@ impl Run<'_> {
         self.trace.push(next);
         Ok(())
     }
+}
+
+/// The plan-conformance findings, as one failure text.
+fn off_plan(warnings: &[tandem_sql::Violation]) -> String {
+    let findings: Vec<String> = warnings.iter().map(ToString::to_string).collect();
+    format!("the SQL does not follow the confirmed plan: {}", findings.join("; "))
 }
 
 /// A new model round starts: the one before it did not produce the answer.

@@ -85,6 +85,27 @@ async fn spent_budgets_end_with_a_typed_error() {
 }
 
 #[tokio::test]
+async fn a_plan_filter_the_large_model_keeps_leaving_out_stands_with_a_note_once_its_budget_is_spent() {
+    let shop = Shop::new(ConfirmPolicy::Never).await;
+    shop.small_says(&[PLAN]);
+    let unfiltered = "SELECT c.name, SUM(o.amount) AS total FROM customer AS c JOIN orders AS o ON o.customer_id = c.id GROUP BY c.name";
+    shop.large_says(&[&sql(unfiltered), &sql(unfiltered), &sql(unfiltered)]);
+    let answer = run(&shop).await.unwrap();
+    assert_eq!(shop.large.requests().len(), 3, "generation plus the large budget");
+    assert_eq!(answer.rows.rows.len(), 3, "every customer: the filter was never applied");
+    assert_eq!(answer.notes.len(), 1, "{:?}", answer.notes);
+    assert!(answer.notes[0].contains("missing_plan_filter"), "{}", answer.notes[0]);
+
+    // A table outside the confirmed scope is never run, however the budget ends.
+    let shop = Shop::new(ConfirmPolicy::Never).await;
+    shop.small_says(&[PLAN]);
+    let outside =
+        "SELECT c.name, p.title FROM customer AS c JOIN product AS p ON p.id = c.id WHERE c.country = 'France'";
+    shop.large_says(&[&sql(outside), &sql(outside), &sql(outside)]);
+    assert!(matches!(run(&shop).await, Err(AgentError::RepairBudgetExhausted { .. })));
+}
+
+#[tokio::test]
 async fn zero_budgets_fail_at_the_first_failure() {
     let config = AgentConfig {
         confirm: ConfirmPolicy::Never,
