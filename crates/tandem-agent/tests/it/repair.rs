@@ -6,9 +6,13 @@ use tandem_llm::Role;
 
 use crate::fixture::{GOOD_SQL, PLAN, QUESTION, Shop, sql};
 
-#[expect(clippy::panic, reason = "a test helper: an unexpected outcome fails the test")]
 async fn run(shop: &Shop) -> Result<tandem_agent::Answer, AgentError> {
-    let planned = shop.pipeline.plan(QUESTION).await?;
+    ask(shop, QUESTION).await
+}
+
+#[expect(clippy::panic, reason = "a test helper: an unexpected outcome fails the test")]
+async fn ask(shop: &Shop, question: &str) -> Result<tandem_agent::Answer, AgentError> {
+    let planned = shop.pipeline.plan(question).await?;
     match shop.pipeline.proceed(planned).await? {
         Outcome::Answered(answer) => Ok(answer),
         Outcome::NeedsMoreSchema(more) => panic!("unexpected request for {:?}", more.requested),
@@ -177,21 +181,12 @@ const ROW_FILTER: &str =
 
 const EXCLUSION: &str = "SELECT c.name FROM customer AS c WHERE c.id NOT IN (SELECT o.customer_id FROM orders AS o WHERE o.status = 'paid')";
 
-#[expect(clippy::panic, reason = "a test helper: an unexpected outcome fails the test")]
-async fn ask(shop: &Shop, question: &str) -> tandem_agent::Answer {
-    let planned = shop.pipeline.plan(question).await.unwrap();
-    match shop.pipeline.proceed(planned).await.unwrap() {
-        Outcome::Answered(answer) => answer,
-        other => panic!("expected an answer, got {other:?}"),
-    }
-}
-
 #[tokio::test]
 async fn absence_written_as_a_row_filter_over_a_join_goes_back_to_the_large_model_once() {
     let shop = Shop::new(ConfirmPolicy::Never).await;
     shop.small_says(&[NO_PAID_PLAN]);
     shop.large_says(&[&sql(ROW_FILTER), &sql(EXCLUSION)]);
-    let answer = ask(&shop, NO_PAID).await;
+    let answer = ask(&shop, NO_PAID).await.unwrap();
     assert!(answer.sql.contains("NOT IN"), "{}", answer.sql);
     assert!(answer.notes.is_empty(), "{:?}", answer.notes);
     let requests = shop.large.requests();
@@ -203,7 +198,7 @@ async fn absence_written_as_a_row_filter_over_a_join_goes_back_to_the_large_mode
     let shop = Shop::new(ConfirmPolicy::Never).await;
     shop.small_says(&[NO_PAID_PLAN]);
     shop.large_says(&[&sql(ROW_FILTER), &sql(ROW_FILTER)]);
-    let answer = ask(&shop, NO_PAID).await;
+    let answer = ask(&shop, NO_PAID).await.unwrap();
     assert_eq!(shop.large.requests().len(), 2);
     assert!(answer.sql.contains("<>"), "{}", answer.sql);
     assert_eq!(answer.notes.len(), 1, "{:?}", answer.notes);
@@ -213,6 +208,6 @@ async fn absence_written_as_a_row_filter_over_a_join_goes_back_to_the_large_mode
     let shop = Shop::new(ConfirmPolicy::Never).await;
     shop.small_says(&[NO_PAID_PLAN]);
     shop.large_says(&[&sql(ROW_FILTER)]);
-    let answer = ask(&shop, "Which customers have orders in a status other than paid?").await;
+    let answer = ask(&shop, "Which customers have orders in a status other than paid?").await.unwrap();
     assert_eq!(shop.large.requests().len(), 1, "{}", answer.sql);
 }
