@@ -632,8 +632,6 @@ impl Pipeline {
     }
 }
 
-/// The validator's policy for a confirmed plan: its scope (tables plus bridges) and the
-/// literals of its equality-like filters.
 /// Whether cascade routing asks the small model first: the planner called the plan simple, or
 /// it reads one table and the planner did not call it complex (a one-table query is within
 /// a small coder model's reach whatever its aggregates; its SQL still has to pass every check
@@ -646,6 +644,8 @@ fn small_first(plan: &Plan) -> bool {
     }
 }
 
+/// The validator's policy for a confirmed plan: its scope (tables plus bridges) and the
+/// literals of its equality-like filters.
 fn policy_for(plan: &Plan, catalog: &Catalog, dialect: tandem_core::Dialect, max_rows: u64) -> Policy {
     let tables = scope_tables(plan, catalog).into_iter().map(|t| t.name.clone()).collect();
     let filters = plan
