@@ -3,6 +3,8 @@
 
 #[cfg(test)]
 mod attacks;
+#[cfg(test)]
+mod escape;
 mod mysql;
 mod postgres;
 mod sqlite;

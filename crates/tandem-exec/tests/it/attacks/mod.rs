@@ -6,6 +6,7 @@
 //! and no file the corpus names may appear.
 
 mod corpus;
+mod cost;
 mod mysql;
 mod postgres;
 mod sqlite;
