@@ -1,6 +1,8 @@
-//! Functions that must never run from a model's SQL, per dialect: file and program access,
-//! sleeps and locks (denial of service), configuration changes, extension loading, dynamic SQL
-//! and anything that writes despite appearing in a SELECT.
+//! Known-dangerous function names, per dialect (file and program access, sleeps and locks,
+//! configuration changes, extension loading, dynamic SQL, writes hidden in a SELECT), for SQL
+//! that did not parse: the prescan reports them with their policy code so that a model is not
+//! asked to retry an attack. Parsed queries are judged by the allowlist in `functions`, which
+//! refuses these and every other name it does not list.
 
 use tandem_core::Dialect;
 

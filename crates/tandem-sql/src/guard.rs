@@ -1,13 +1,14 @@
 //! The read-only policy: one plain query, no writes hidden inside it, no `SELECT … INTO`, no
-//! locking clauses, no denied functions anywhere in the tree.
+//! locking clauses, only allowed functions anywhere in the tree.
 
 use std::ops::ControlFlow;
 
 use sqlparser::ast::{Expr, Function, ObjectName, Query, Select, Spanned, Statement, TableFactor, Visit, Visitor};
 use tandem_core::Dialect;
 
-use crate::denylist::is_denied;
+use crate::functions::{Standing, standing};
 use crate::parse::Source;
+use crate::syntax::user_qualifier;
 use crate::violation::{Violation, ViolationCode};
 
 /// The class of a statement that is not a plain query.
@@ -135,12 +136,17 @@ impl Guard<'_, '_> {
         self.violations.push(Violation::new(code, message, span));
     }
 
-    fn check_function_name(&mut self, name: &ObjectName) {
+    /// Refuses a function that no dialect allows where it is used, or a user-defined one (any
+    /// qualifier but the dialect's built-in schema). A function allowed on another dialect
+    /// only is left to the dialect checks, which can rewrite it.
+    fn check_function_name(&mut self, name: &ObjectName, in_from: bool) {
         let Some(last) = name.0.last().and_then(|part| part.as_ident()) else { return };
-        if is_denied(self.dialect, &last.value) {
+        let user_defined = user_qualifier(name, self.dialect);
+        if user_defined || standing(self.dialect, &last.value, in_from) == Standing::Denied {
+            let what = if in_from { "table function" } else { "function" };
             self.push(
                 ViolationCode::DeniedFunction,
-                format!("function `{}` is not allowed on {}", last.value, self.dialect),
+                format!("{what} `{name}` is not allowed on {}", self.dialect),
                 last.span,
             );
         }
@@ -191,7 +197,7 @@ impl Visitor for Guard<'_, '_> {
 
     fn pre_visit_expr(&mut self, expr: &Expr) -> ControlFlow<()> {
         if let Expr::Function(Function { name, .. }) = expr {
-            self.check_function_name(name);
+            self.check_function_name(name, false);
         }
         ControlFlow::Continue(())
     }
@@ -200,7 +206,7 @@ impl Visitor for Guard<'_, '_> {
         // Table-valued functions read files too (SQLite `fsdir`, PostgreSQL `pg_ls_dir`).
         match factor {
             TableFactor::Table { name, args: Some(_), .. } | TableFactor::Function { name, .. } => {
-                self.check_function_name(name);
+                self.check_function_name(name, true);
             }
             _ => {}
         }

@@ -5,10 +5,11 @@
 //! never opens a connection, never does IO, and never panics on any input.
 //!
 //! [`validate`] parses with sqlparser for the policy's dialect (with length and recursion
-//! limits), admits exactly one read-only query, denies dangerous functions, resolves every
-//! table and column against the [`tandem_core::Catalog`] (through aliases, CTEs, subqueries,
-//! joins and set operations), checks conformance to the confirmed plan's [`Scope`], and caps
-//! the row count; the normalised text must parse back to the very tree that was checked.
+//! limits), admits exactly one read-only query, allows only the functions on the dialect's
+//! allowlist, resolves every table and column against the [`tandem_core::Catalog`] (through
+//! aliases, CTEs, subqueries, joins and set operations), refuses any syntax it does not check
+//! (it fails closed: a clause it cannot vouch for is `unsupported_syntax`), checks conformance
+//! to the confirmed plan's [`Scope`], and caps the row count; the normalised text must parse back to the very tree that was checked.
 //! Each finding is a [`Violation`] with a stable [`ViolationCode`], a span, close
 //! matches, and a [`tandem_core::RepairTier`]; tier-0 findings carry a [`Fix`] that
 //! [`apply_fix`] applies without a model; [`repair_with_rules`] runs that loop to its end.
@@ -30,6 +31,7 @@ mod conformance;
 mod denylist;
 mod faithful;
 mod fix;
+mod functions;
 mod guard;
 mod limit;
 mod mapping;
@@ -43,6 +45,7 @@ mod rules;
 mod setlogic;
 mod span;
 mod suggest;
+mod syntax;
 mod transform;
 mod types;
 mod validate;

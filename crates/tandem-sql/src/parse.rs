@@ -29,7 +29,10 @@ pub(crate) fn parser_dialect(dialect: Dialect) -> &'static dyn sqlparser::dialec
 pub(crate) struct Source<'a> {
     pub(crate) sql: &'a str,
     pub(crate) tokens: Vec<TokenWithSpan>,
-    pub(crate) lines: LineIndex<'a>,
+    pub(crate) lines: LineIndex,
+    /// The byte offset where each token starts, computed once: spans are looked up by
+    /// binary search, so that placing a node costs its own size, not the input's.
+    token_starts: Vec<usize>,
 }
 
 impl Source<'_> {
@@ -48,9 +51,11 @@ impl Source<'_> {
     /// superset of `span` whose parentheses balance.
     pub(crate) fn extent(&self, span: sqlparser::tokenizer::Span) -> Option<Span> {
         let span = self.span(span)?;
-        let starts: Vec<Option<usize>> = self.tokens.iter().map(|t| self.lines.offset(t.span.start)).collect();
-        let first = starts.iter().position(|s| s.is_some_and(|s| s >= span.start))?;
-        let last = starts.iter().rposition(|s| s.is_some_and(|s| s < span.end))?;
+        let first = self.token_starts.partition_point(|&s| s < span.start);
+        let last = self.token_starts.partition_point(|&s| s < span.end).checked_sub(1)?;
+        if first > last {
+            return None;
+        }
         let (mut depth, mut lowest) = (0_i64, 0_i64);
         for token in self.tokens.get(first..=last)? {
             depth += paren(&token.token);
@@ -78,9 +83,8 @@ impl Source<'_> {
     /// the node's own span stops at the name (`NOW()`).
     pub(crate) fn call_extent(&self, span: sqlparser::tokenizer::Span) -> Option<Span> {
         let extent = self.extent(span)?;
-        let next = self.tokens.iter().enumerate().find(|(i, t)| {
-            !matches!(t.token, Token::Whitespace(_)) && self.token_span(*i).is_some_and(|s| s.start >= extent.end)
-        });
+        let from = self.token_starts.partition_point(|&s| s < extent.end);
+        let next = self.tokens.iter().enumerate().skip(from).find(|(_, t)| !matches!(t.token, Token::Whitespace(_)));
         let Some((open, token)) = next else { return Some(extent) };
         if token.token != Token::LParen {
             return Some(extent);
@@ -128,7 +132,16 @@ pub(crate) fn tokenize<'a>(sql: &'a str, policy: &Policy) -> Result<Source<'a>, 
     }
     let lines = LineIndex::new(sql);
     match Tokenizer::new(parser_dialect(policy.dialect), sql).tokenize_with_location() {
-        Ok(tokens) => Ok(Source { sql, tokens, lines }),
+        Ok(tokens) => {
+            // Tokens come in source order; one the index cannot place keeps its predecessor's
+            // offset, so the list stays sorted.
+            let mut token_starts = Vec::with_capacity(tokens.len());
+            for token in &tokens {
+                let previous = token_starts.last().copied().unwrap_or(0);
+                token_starts.push(lines.offset(token.span.start).unwrap_or(previous).max(previous));
+            }
+            Ok(Source { sql, tokens, lines, token_starts })
+        }
         Err(error) => {
             let at = lines.offset(error.location).map(|start| Span::new(start, start));
             Err(Box::new(Violation::new(ViolationCode::SyntaxError, error.message, at)))

@@ -36,30 +36,49 @@ impl Span {
 }
 
 /// Maps sqlparser's locations (1-based line, 1-based column counted in characters, lines split
-/// on `\n` only) to byte offsets in the source.
+/// on `\n` only) to byte offsets in the source, in constant time per location: validation calls
+/// this for every node it reports on, so a walk along the line would make long one-line inputs
+/// quadratic.
 #[derive(Debug)]
-pub(crate) struct LineIndex<'a> {
-    sql: &'a str,
-    /// Byte offset where each line starts.
+pub(crate) struct LineIndex {
+    /// Character index where each line starts.
     line_starts: Vec<usize>,
+    /// Byte offset of each character, then the text's length; empty when the text is ASCII
+    /// (then character and byte offsets coincide).
+    char_bytes: Vec<usize>,
+    n_chars: usize,
 }
 
-impl<'a> LineIndex<'a> {
-    pub(crate) fn new(sql: &'a str) -> Self {
+impl LineIndex {
+    pub(crate) fn new(sql: &str) -> Self {
         let mut line_starts = vec![0];
-        line_starts.extend(sql.match_indices('\n').map(|(i, _)| i + 1));
-        Self { sql, line_starts }
+        let (mut char_bytes, mut n_chars) = (Vec::new(), 0);
+        if sql.is_ascii() {
+            line_starts.extend(sql.match_indices('\n').map(|(i, _)| i + 1));
+            n_chars = sql.len();
+        } else {
+            for (index, (byte, c)) in sql.char_indices().enumerate() {
+                char_bytes.push(byte);
+                if c == '\n' {
+                    line_starts.push(index + 1);
+                }
+                n_chars = index + 1;
+            }
+            char_bytes.push(sql.len());
+        }
+        Self { line_starts, char_bytes, n_chars }
     }
 
     /// The byte offset of a location; `None` for the empty location (line 0) that sqlparser
-    /// gives nodes it could not place.
+    /// gives nodes it could not place, and for one past the end of the text.
     pub(crate) fn offset(&self, location: Location) -> Option<usize> {
         let line = usize::try_from(location.line).ok()?.checked_sub(1)?;
         let column = usize::try_from(location.column).ok()?.checked_sub(1)?;
-        let start = *self.line_starts.get(line)?;
-        let text = self.sql.get(start..)?;
-        let within = text.char_indices().map(|(i, _)| i).chain(std::iter::once(text.len())).nth(column)?;
-        Some(start + within)
+        let index = self.line_starts.get(line)?.checked_add(column)?;
+        if index > self.n_chars {
+            return None;
+        }
+        if self.char_bytes.is_empty() { Some(index) } else { self.char_bytes.get(index).copied() }
     }
 
     /// The byte span of a sqlparser span, if both ends are placed.
@@ -89,5 +108,9 @@ mod tests {
         assert_eq!(index.offset(loc(2, 8)), None);
         assert_eq!(index.offset(loc(0, 0)), None, "the empty location");
         assert_eq!(Span::new(17, 18).line_column(sql), (2, 6));
+        let ascii = LineIndex::new("SELECT 1\nFROM t");
+        assert_eq!(ascii.offset(loc(2, 2)), Some(10));
+        assert_eq!(ascii.offset(loc(2, 7)), Some(15), "one past the end is the end");
+        assert_eq!(ascii.offset(loc(2, 8)), None);
     }
 }

@@ -10,7 +10,7 @@ use crate::parse::{self, Source};
 use crate::policy::Policy;
 use crate::validated::ValidatedSql;
 use crate::violation::{Rejection, Violation, ViolationCode};
-use crate::{conformance, faithful, guard, limit, mapping, normalise, prescan, quoting, resolve, types};
+use crate::{conformance, faithful, guard, limit, mapping, normalise, prescan, quoting, resolve, syntax, types};
 
 /// Validates one model-written statement against the policy and catalog.
 ///
@@ -61,6 +61,8 @@ fn checked(source: &Source<'_>, policy: &Policy, catalog: &Catalog) -> Result<Va
     let resolution = resolve::resolve(&query, catalog, policy.dialect, policy.scope.as_ref(), source);
     violations.extend(resolution.violations);
     violations.extend(mapping::check(&query, policy.dialect, source));
+    let unchecked = syntax::check(&query, policy.dialect, source, &resolution.handled, &violations);
+    violations.extend(unchecked);
     violations.extend(types::check(&query, policy.dialect, &resolution.column_types, source));
     violations.extend(limit::cap(&mut query, policy.max_rows));
     normalise::string_literals(&mut query, &resolution.string_literals);

@@ -32,11 +32,15 @@ pub enum ViolationCode {
     FileAccess,
     /// Any other statement that is not a plain query (EXPLAIN, SHOW, CALL, EXECUTE …).
     UnsupportedStatement,
+    /// Syntax inside a query that the validator does not check (`JSON_TABLE`, `PIVOT`, session
+    /// variables, a subquery in a clause it does not resolve): refused rather than trusted.
+    UnsupportedSyntax,
     /// `SELECT … INTO` creates a table or assigns variables.
     SelectInto,
     /// `FOR UPDATE` / `FOR SHARE` and similar locking clauses.
     LockingClause,
-    /// A function on the dialect's denylist (file access, sleeps, configuration, extensions).
+    /// A function that is not on the dialect's allowlist (anything that could read files,
+    /// settings or other sessions, sleep, lock, or write), or a user-defined one.
     DeniedFunction,
     /// A table, view or CTE that does not exist.
     UnknownTable,
@@ -91,7 +95,7 @@ pub enum ViolationCode {
 
 impl ViolationCode {
     /// Every code, in a stable order.
-    pub const ALL: [ViolationCode; 34] = [
+    pub const ALL: [ViolationCode; 35] = [
         ViolationCode::SyntaxError,
         ViolationCode::TooDeep,
         ViolationCode::TooLong,
@@ -102,6 +106,7 @@ impl ViolationCode {
         ViolationCode::SessionStatement,
         ViolationCode::FileAccess,
         ViolationCode::UnsupportedStatement,
+        ViolationCode::UnsupportedSyntax,
         ViolationCode::SelectInto,
         ViolationCode::LockingClause,
         ViolationCode::DeniedFunction,
@@ -140,6 +145,7 @@ impl ViolationCode {
             ViolationCode::SessionStatement => "session_statement",
             ViolationCode::FileAccess => "file_access",
             ViolationCode::UnsupportedStatement => "unsupported_statement",
+            ViolationCode::UnsupportedSyntax => "unsupported_syntax",
             ViolationCode::SelectInto => "select_into",
             ViolationCode::LockingClause => "locking_clause",
             ViolationCode::DeniedFunction => "denied_function",
@@ -175,6 +181,7 @@ impl ViolationCode {
             | ViolationCode::TooDeep
             | ViolationCode::TooLong
             | ViolationCode::EmptyStatement
+            | ViolationCode::UnsupportedSyntax
             | ViolationCode::UnknownTable
             | ViolationCode::UnknownColumn
             | ViolationCode::UnknownQualifier

@@ -65,13 +65,18 @@ impl Resolver<'_, '_> {
     }
 
     fn factor(&mut self, factor: &TableFactor) {
+        self.out.handled.factors.insert(std::ptr::from_ref(factor));
         let relation = match factor {
-            TableFactor::Table { name, alias, args: None, .. } => self.table(name, alias.as_ref()),
+            TableFactor::Table { name, alias, args: None, sample, .. } => {
+                self.walk(sample);
+                self.table(name, alias.as_ref())
+            }
             TableFactor::Table { name, alias, args: Some(args), .. } => {
                 self.function_args(&args.args);
                 open_relation(alias.as_ref(), Some(name))
             }
-            TableFactor::Derived { lateral, subquery, alias, .. } => {
+            TableFactor::Derived { lateral, subquery, alias, sample } => {
+                self.walk(sample);
                 // Only a LATERAL derived table sees the relations before it.
                 let output = if *lateral {
                     self.query(subquery)
@@ -102,7 +107,7 @@ impl Resolver<'_, '_> {
                     None => return,
                 }
             }
-            // Dialect extensions tandem's engines do not have; the database judges them.
+            // Dialect extensions the syntax pass refuses; nothing inside them is resolved.
             _ => Relation::open(String::new()),
         };
         if let Some(frame) = self.frames.last_mut() {
@@ -117,7 +122,7 @@ impl Resolver<'_, '_> {
     }
 
     /// A named table: a CTE if one is visible, else a catalog table.
-    fn table(&mut self, name: &ObjectName, alias: Option<&TableAlias>) -> Relation {
+    pub(super) fn table(&mut self, name: &ObjectName, alias: Option<&TableAlias>) -> Relation {
         let parts: Vec<&Ident> = name.0.iter().filter_map(|p| p.as_ident()).collect();
         let (schema, table) = match parts.as_slice() {
             [table] => (None, *table),

@@ -4,8 +4,10 @@
 //! Scopes follow SQL: a SELECT sees its FROM relations, then (for correlated subqueries) the
 //! enclosing SELECTs'. A derived table does not see its siblings unless it is LATERAL. Where
 //! the columns of a relation cannot be known (table functions, expressions without an alias),
-//! the relation is "open" and accepts any name: the validator must never reject valid SQL,
-//! and the database still checks what this cannot.
+//! the relation is "open" and accepts any column name: the validator must never reject valid
+//! SQL, and the database still checks what this cannot. Relations are never open: every FROM
+//! item and `TABLE name` resolves to a catalog table or a CTE, and the syntax pass refuses any
+//! query or FROM item this walk did not reach.
 
 mod expr;
 mod from;
@@ -13,11 +15,14 @@ mod join;
 mod lookup;
 mod scope;
 
-use sqlparser::ast::{Expr, OrderBy, Query, Select, SelectItem, SelectItemQualifiedWildcardKind, SetExpr, Spanned};
+use sqlparser::ast::{
+    Expr, ObjectName, OrderBy, Query, Select, SelectItem, SelectItemQualifiedWildcardKind, SetExpr, Spanned,
+};
 use tandem_core::{Catalog, Dialect, TableName};
 
 use crate::parse::Source;
 use crate::policy::Scope;
+use crate::syntax::Handled;
 use crate::violation::Violation;
 use scope::{Clause, Frame, Output, Relation};
 
@@ -33,6 +38,9 @@ pub(crate) struct Resolution {
     /// The declared type of each column reference that resolved to a catalog table, by the
     /// span of the column's name.
     pub(crate) column_types: Vec<(sqlparser::tokenizer::Span, String)>,
+    /// Every query and FROM item resolution walked, so that the syntax pass can refuse any it
+    /// did not.
+    pub(crate) handled: Handled,
 }
 
 /// Resolves every name in `query`.
@@ -74,6 +82,7 @@ pub(crate) struct Resolver<'r, 'a> {
 
 impl Resolver<'_, '_> {
     fn query(&mut self, query: &Query) -> Output {
+        self.out.handled.queries.insert(std::ptr::from_ref(query));
         let mark = self.ctes.len();
         if let Some(with) = &query.with {
             for cte in &with.cte_tables {
@@ -125,17 +134,13 @@ impl Resolver<'_, '_> {
                 let width = values.rows.first().map_or(0, |row| row.content.len());
                 Output { columns: (1..=width).map(|i| format!("column{i}")).collect(), open: true }
             }
-            SetExpr::Table(table) => match &table.table_name {
-                Some(name) => {
-                    let schema = table.schema_name.as_ref().map(|s| s.value.as_str());
-                    let table = self.catalog.table(schema, &name.value);
-                    table.map_or_else(Output::open, |t| Output {
-                        columns: t.columns.iter().map(|c| c.name.clone()).collect(),
-                        open: false,
-                    })
-                }
-                None => Output::open(),
-            },
+            // PostgreSQL's `TABLE name`: a relation like any FROM item, a CTE or a catalog table.
+            SetExpr::Table(table) => {
+                let parts = table.schema_name.iter().chain(&table.table_name).cloned();
+                let name = ObjectName::from(parts.collect::<Vec<_>>());
+                let relation = self.table(&name, None);
+                Output { columns: relation.columns, open: relation.open }
+            }
             // Data-modifying bodies are rejected by the guard; nothing to resolve.
             SetExpr::Insert(_) | SetExpr::Update(_) | SetExpr::Delete(_) | SetExpr::Merge(_) => Output::open(),
         }
@@ -177,6 +182,7 @@ impl Resolver<'_, '_> {
                 other => self.walk(other),
             }
         }
+        self.walk(&select.distinct);
         self.walk(&select.prewhere);
         self.walk(&select.selection);
         self.walk(&select.group_by);

@@ -24,7 +24,7 @@ use crate::parse::{self, Source};
 use crate::policy::Policy;
 use crate::validate::{reject, reserved_word_fix};
 use crate::violation::{Rejection, Violation, ViolationCode};
-use crate::{conformance, faithful, guard, mapping, normalise, prescan, resolve, types};
+use crate::{conformance, faithful, guard, mapping, normalise, prescan, resolve, syntax, types};
 use names::{find, same_table};
 use step::{Context, Step};
 
@@ -117,6 +117,8 @@ fn checked(
             let resolution = resolve::resolve(query, &working, dialect, policy.scope.as_ref(), source);
             violations.extend(resolution.violations);
             violations.extend(mapping::check(query, dialect, source));
+            let unchecked = syntax::check(query, dialect, source, &resolution.handled, &violations);
+            violations.extend(unchecked);
             violations.extend(types::check(query, dialect, &resolution.column_types, source));
             normalise::string_literals(query, &resolution.string_literals);
             for table in resolution.tables {

@@ -5,6 +5,8 @@
 #[cfg(test)]
 mod accept;
 #[cfg(test)]
+mod fail_closed;
+#[cfg(test)]
 mod fixes;
 #[cfg(test)]
 mod props;
