@@ -139,8 +139,12 @@ impl Resolver<'_, '_> {
             };
         }
         let schema_name = schema.map(|s| s.value.as_str());
-        // A qualified name against a catalog loaded without schemas (`main.t` on SQLite).
-        let unqualified = || self.catalog.table(None, &table.value).filter(|t| t.name.schema.is_none());
+        // `main.t` on SQLite against a catalog loaded without schemas. Only `main`: any other
+        // qualifier names another database (an attached file, another MySQL schema), which the
+        // printed SQL would then read.
+        let main = schema.is_some_and(|s| s.value.eq_ignore_ascii_case("main")) && self.dialect == Dialect::Sqlite;
+        let unqualified =
+            || self.catalog.table(None, &table.value).filter(|t| t.name.schema.is_none()).filter(|_| main);
         let found = self.catalog.table(schema_name, &table.value).or_else(|| schema_name.and_then(|_| unqualified()));
         let Some(found) = found else {
             self.unknown_table(schema_name, table);

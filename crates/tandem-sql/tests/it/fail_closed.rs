@@ -81,6 +81,10 @@ const ESCAPES: &[(&[Dialect], &str, &str)] = &[
     (&[Sqlite], "SELECT sql FROM sqlite_schema", "unknown_table"),
     (&[Sqlite], "SELECT sql FROM main.sqlite_master", "unknown_table"),
     (ALL, "SELECT name FROM singer WHERE age > (SELECT count(*) FROM information_schema.tables)", "unknown_table"),
+    // Another database's table under a catalog table's name, where the catalog has no schemas.
+    (&[Mysql], "SELECT name FROM other_db.singer", "unknown_table"),
+    (&[Postgres], "SELECT name FROM other_schema.singer", "unknown_table"),
+    (&[Sqlite], "SELECT name FROM attached.singer", "unknown_table"),
     // Variables beside an open relation.
     (&[Mysql], "SELECT @@datadir FROM (SELECT 1) AS t", "unsupported_syntax"),
     (&[Mysql], "SELECT x FROM (SELECT @@global.secure_file_priv AS x) AS t", "unsupported_syntax"),
@@ -142,6 +146,7 @@ const CONSTRUCTS: &[(Dialect, &str, bool)] = &[
         true,
     ),
     (Sqlite, "SELECT * FROM (VALUES (1, 2)) AS v", true),
+    (Sqlite, "SELECT main.singer.name FROM main.singer", true),
     (Postgres, "SELECT 1 OPERATOR(pg_catalog.+) 1", false),
     (Postgres, "SELECT name FROM singer WHERE age = $1", false),
     (Mysql, "SELECT name FROM singer PARTITION (p0)", false),
