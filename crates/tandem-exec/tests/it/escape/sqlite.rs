@@ -59,7 +59,11 @@ impl Engine for Authorizer {
     async fn reads(&mut self, sql: &str) -> Result<Vec<TableName>, String> {
         self.seen.lock().unwrap().clear();
         self.connection.prepare(sql).map_err(|e| e.to_string())?;
-        Ok(self.seen.lock().unwrap().clone())
+        // SQLite reports reads of the query's own CTEs too; those are not relations.
+        let lowered = sql.to_lowercase();
+        let mut reads = self.seen.lock().unwrap().clone();
+        reads.retain(|r| r.schema.is_some() || !lowered.contains(&format!("{} as (", r.name.to_lowercase())));
+        Ok(reads)
     }
 }
 
