@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use tandem_core::{Dialect, RepairTier};
 
+use crate::grant::GrantProblem;
 use crate::transform::CheckResult;
 
 /// The boxed engine error kept as the source of an [`ExecError`].
@@ -141,6 +142,14 @@ pub enum ExecError {
     /// The statement was validated for another engine than this executor's.
     #[error("statement was validated for {sql} but this executor runs {executor}")]
     DialectMismatch { executor: Dialect, sql: Dialect },
+    /// The statement text holds a NUL byte, which no engine accepts in SQL text (PostgreSQL's
+    /// protocol cannot even carry one). Refused before anything is sent, so the connection
+    /// stays healthy; the model can write the value another way.
+    #[error("the statement holds a NUL byte at byte {offset}; {dialect} SQL text cannot contain one")]
+    NulInStatement { dialect: Dialect, offset: usize },
+    /// `grant_sql` refused its options.
+    #[error("cannot write the grant: {problem}")]
+    Grant { problem: GrantProblem },
     /// The statement has bind parameters (`$1`, `?`), which tandem never supplies.
     #[error("statement expects {n_params} bind parameters; write literal values instead")]
     UnboundParameters { n_params: usize },
@@ -234,7 +243,7 @@ impl ExecError {
     pub fn repair_tier(&self) -> RepairTier {
         match self {
             ExecError::Database { class, .. } => class.repair_tier(),
-            ExecError::UnboundParameters { .. } => RepairTier::Small,
+            ExecError::UnboundParameters { .. } | ExecError::NulInStatement { .. } => RepairTier::Small,
             // A failed quality check is a logic error (DESIGN §1.7, tier 2).
             ExecError::QualityCheckFailed { .. } => RepairTier::Large,
             ExecError::StalePreview { .. }
@@ -246,6 +255,7 @@ impl ExecError {
             ExecError::Timeout { .. }
             | ExecError::Connection { .. }
             | ExecError::Config { .. }
+            | ExecError::Grant { .. }
             | ExecError::DialectMismatch { .. }
             | ExecError::Cancelled { .. }
             | ExecError::WorkerStopped { .. }
@@ -264,8 +274,10 @@ impl ExecError {
             ExecError::Database { class, .. } => matches!(class, DbErrorClass::Transient | DbErrorClass::Resource),
             ExecError::Timeout { .. }
             | ExecError::Config { .. }
+            | ExecError::Grant { .. }
             | ExecError::DialectMismatch { .. }
             | ExecError::UnboundParameters { .. }
+            | ExecError::NulInStatement { .. }
             | ExecError::Cancelled { .. }
             | ExecError::WorkerStopped { .. }
             | ExecError::AlreadyExists { .. }
@@ -303,8 +315,10 @@ impl ExecError {
             ExecError::Timeout { .. } => "exec_timeout",
             ExecError::Connection { .. } => "db_connection",
             ExecError::Config { .. } => "db_config",
+            ExecError::Grant { .. } => "db_grant",
             ExecError::DialectMismatch { .. } => "exec_dialect_mismatch",
             ExecError::UnboundParameters { .. } => "exec_unbound_parameters",
+            ExecError::NulInStatement { .. } => "exec_nul_in_statement",
             ExecError::Cancelled { .. } => "exec_cancelled",
             ExecError::WorkerStopped { .. } => "exec_worker_stopped",
             ExecError::AlreadyExists { .. } => "exec_already_exists",
@@ -403,6 +417,10 @@ mod tests {
         assert!(db(DbErrorClass::Transient).is_retryable());
         assert!(!db(DbErrorClass::Syntax).is_retryable());
         assert_eq!(ExecError::UnboundParameters { n_params: 1 }.repair_tier(), RepairTier::Small);
+        let nul = ExecError::NulInStatement { dialect: Dialect::Postgres, offset: 9 };
+        assert_eq!(nul.repair_tier(), RepairTier::Small, "invalid input is the statement's mistake");
+        assert!(!nul.is_retryable(), "the same text fails the same way");
+        assert!(!db(DbErrorClass::Data).is_retryable());
         assert_eq!(db(DbErrorClass::Constraint).repair_tier(), RepairTier::Large);
         let failed = ExecError::QualityCheckFailed { failed: Vec::new() };
         assert_eq!(failed.repair_tier(), RepairTier::Large, "a failed quality check is a logic error");

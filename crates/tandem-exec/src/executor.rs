@@ -34,6 +34,16 @@ pub(crate) fn check_dialect(executor: Dialect, sql: &ValidatedSql) -> Result<(),
     if sql.dialect() == executor { Ok(()) } else { Err(ExecError::DialectMismatch { executor, sql: sql.dialect() }) }
 }
 
+/// Refuses SQL text holding a NUL byte before it is sent. PostgreSQL's protocol cannot carry
+/// one (the driver fails while encoding and the connection would be treated as broken), and
+/// no engine accepts one in SQL text, so every engine refuses it here, as invalid input.
+pub(crate) fn check_text(dialect: Dialect, sql: &str) -> Result<(), ExecError> {
+    match sql.bytes().position(|b| b == 0) {
+        Some(offset) => Err(ExecError::NulInStatement { dialect, offset }),
+        None => Ok(()),
+    }
+}
+
 /// What [`Executor::introspect`] reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IntrospectOptions {
@@ -91,5 +101,20 @@ impl Default for SamplingLimits {
             max_columns: 64,
             timeout: Duration::from_secs(5),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nul_bytes_are_refused_with_their_offset() {
+        assert!(check_text(Dialect::Postgres, "SELECT 'a'").is_ok());
+        let refused = check_text(Dialect::Mysql, "SELECT 'a\0b'");
+        assert!(
+            matches!(refused, Err(ExecError::NulInStatement { dialect: Dialect::Mysql, offset: 9 })),
+            "{refused:?}"
+        );
     }
 }

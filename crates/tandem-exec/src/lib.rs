@@ -23,8 +23,10 @@
 
 mod error;
 mod executor;
+pub mod grant;
 mod mysql;
 mod postgres;
+mod privileges;
 mod rows;
 mod sampling;
 mod sqlite;
@@ -34,8 +36,12 @@ pub mod transform;
 
 pub use error::{BoxError, DbErrorClass, ExecError, StaleReason};
 pub use executor::{Executor, IntrospectOptions, SamplingLimits};
+pub use grant::{GrantOptions, GrantProblem, GrantStatement, apply_grant, grant_sql};
 pub use mysql::{MysqlConfig, MysqlExecutor, MysqlTransformer};
-pub use postgres::{PostgresConfig, PostgresExecutor, PostgresTransformer};
+pub use postgres::{
+    DEFAULT_TEMP_FILE_LIMIT_KB, DEFAULT_WORK_MEM_KB, PostgresConfig, PostgresExecutor, PostgresTransformer,
+};
+pub use privileges::{PredefinedRole, PrivilegeFinding, PrivilegeReport};
 pub use rows::{ColumnMeta, Limits, Rows, Value};
 pub use sqlite::{SqliteExecutor, SqliteOptions, SqliteTransformer, create_sqlite_from_script};
 pub use transform::{

@@ -158,6 +158,13 @@ impl Collector {
         true
     }
 
+    /// Marks the result truncated without reading the row at hand: a guard found it larger
+    /// than the byte cap before it was read into memory, where [`Collector::push`] would have
+    /// stopped anyway.
+    pub(crate) fn stop(&mut self) {
+        self.truncated = true;
+    }
+
     pub(crate) fn is_truncated(&self) -> bool {
         self.truncated
     }

@@ -31,7 +31,9 @@ fn classify(code: u16) -> Outcome {
         1305 | 1630 => C::UnknownFunction,
         1052 => C::AmbiguousColumn,
         1292 | 1366 | 1267 | 1271 | 1270 | 3140 => C::TypeMismatch,
-        1242 | 1365 | 1690 | 1367 | 1406 => C::Data,
+        // ER_INVALID_CHARACTER_STRING (1300) and ER_CANNOT_CONVERT_STRING (3854): bytes that
+        // are not valid in the character set, invalid input like any other data error.
+        1242 | 1365 | 1690 | 1367 | 1406 | 1300 | 3854 => C::Data,
         1055 | 1056 | 1111 | 1140 | 1222 | 1241 | 1248 | 1235 | 1060 | 1066 | 1582 | 1583 | 1584 | 1247 | 1463
         | 3065 | 3593 | 4078 => C::Semantic,
         1792 | 1290 | 1036 => C::ReadOnly,
@@ -106,6 +108,7 @@ mod tests {
         assert_eq!(classify(1052), Outcome::Class(DbErrorClass::AmbiguousColumn));
         assert_eq!(classify(1292), Outcome::Class(DbErrorClass::TypeMismatch));
         assert_eq!(classify(1242), Outcome::Class(DbErrorClass::Data));
+        assert_eq!(classify(1300), Outcome::Class(DbErrorClass::Data));
         assert_eq!(classify(1222), Outcome::Class(DbErrorClass::Semantic));
         assert_eq!(classify(1792), Outcome::Class(DbErrorClass::ReadOnly));
         assert_eq!(classify(1142), Outcome::Class(DbErrorClass::PermissionDenied));

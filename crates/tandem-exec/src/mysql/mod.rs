@@ -1,7 +1,11 @@
 //! The MySQL/MariaDB sandbox (see [`MysqlExecutor`]).
 
+mod admin;
 mod decode;
 mod error;
+mod grants;
+#[cfg(test)]
+mod guard_tests;
 mod introspect;
 mod session;
 mod transform;
@@ -16,12 +20,14 @@ use tandem_sql::ValidatedSql;
 
 pub use self::transform::MysqlTransformer;
 
+pub(crate) use self::admin::apply_statements;
+
 use self::error::map_mysql;
 use self::session::Flavor;
 use crate::executor::check_dialect;
 use crate::rows::client_limit;
 use crate::sampling::sample_tables;
-use crate::{ExecError, Executor, IntrospectOptions, Limits, Rows};
+use crate::{ExecError, Executor, IntrospectOptions, Limits, PrivilegeReport, Rows};
 
 /// Settings of a [`MysqlExecutor`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,6 +118,23 @@ impl MysqlExecutor {
                 Err(ExecError::Timeout { dialect: Dialect::Mysql, limit: limits.timeout })
             }
         }
+    }
+
+    /// What the account statements run as can read beyond the connection's database, from
+    /// `SHOW GRANTS`: any privilege on every database beyond `USAGE`, grants on another
+    /// database, and roles it may enable. `timeout` bounds the two queries.
+    pub async fn privileges(&self, timeout: Duration) -> Result<PrivilegeReport, ExecError> {
+        let my = |error| map_mysql(error, timeout, &self.target);
+        let read = async {
+            let mut connection = self.checkout().await?;
+            let (database, user): (Option<String>, String) =
+                connection.query_first("SELECT DATABASE(), CURRENT_USER()").await.map_err(my)?.unwrap_or_default();
+            let grants: Vec<String> = connection.query("SHOW GRANTS").await.map_err(my)?;
+            Ok(PrivilegeReport { findings: grants::findings(&grants, &user, database.as_deref()), user })
+        };
+        tokio::time::timeout(client_limit(timeout), read)
+            .await
+            .unwrap_or(Err(ExecError::Timeout { dialect: Dialect::Mysql, limit: timeout }))
     }
 
     /// Stops a statement the server did not stop by itself, from another connection.

@@ -6,9 +6,11 @@ use std::time::Duration;
 
 use mysql_async::prelude::Queryable;
 use mysql_async::{Conn, Params};
+use tandem_core::Dialect;
 
 use super::decode::{decode, type_name};
 use super::error::map_mysql;
+use crate::executor::check_text;
 use crate::rows::Collector;
 use crate::{ColumnMeta, ExecError, Limits, Rows, Value};
 
@@ -59,6 +61,7 @@ pub(crate) async fn run_statement(
     target: &str,
 ) -> Result<Rows, ExecError> {
     let my = |error| map_mysql(error, limits.timeout, target);
+    check_text(Dialect::Mysql, sql)?;
     let params = if params.is_empty() { Params::Empty } else { Params::Positional(params) };
     let mut result = connection.exec_iter(sql, params).await.map_err(my)?;
     let result_columns = result.columns();
@@ -69,6 +72,13 @@ pub(crate) async fn run_statement(
         .collect();
     let mut collector = Collector::new(*limits);
     while let Some(row) = result.next().await.map_err(my)? {
+        // The driver holds the row already (the server bounds it by `max_allowed_packet`); a
+        // row over the byte cap is where the cap stops reading, so it is not decoded.
+        let row_bytes = (0..row.len()).fold(0usize, |sum, i| sum.saturating_add(row.as_ref(i).map_or(0, raw_bytes)));
+        if row_bytes > limits.max_bytes {
+            collector.stop();
+            break;
+        }
         let values: Vec<Value> = (0..row.len())
             .map(|i| match (row.as_ref(i), result_columns.as_ref().and_then(|columns| columns.get(i))) {
                 (Some(value), Some(column)) => decode(column, value),
@@ -88,6 +98,15 @@ pub(crate) async fn run_statement(
         Ok(()) => {}
     }
     Ok(collector.finish(columns))
+}
+
+/// A raw protocol value's payload size.
+fn raw_bytes(value: &mysql_async::Value) -> usize {
+    match value {
+        mysql_async::Value::Bytes(bytes) => bytes.len(),
+        mysql_async::Value::NULL => 1,
+        _ => 8,
+    }
 }
 
 #[cfg(test)]

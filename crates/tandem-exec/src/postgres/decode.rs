@@ -30,8 +30,14 @@ impl<'a> FromSql<'a> for Raw<'a> {
 }
 
 pub(crate) fn decode_row(row: &Row) -> Vec<Value> {
+    decode_columns(row, row.len())
+}
+
+/// The first `n_columns` values of `row` (a wrapper's own columns follow the statement's).
+pub(crate) fn decode_columns(row: &Row, n_columns: usize) -> Vec<Value> {
     row.columns()
         .iter()
+        .take(n_columns)
         .enumerate()
         .map(|(i, column)| match row.try_get::<_, Raw<'_>>(i) {
             Ok(Raw(Some(raw))) => decode(column.type_(), raw),

@@ -38,6 +38,9 @@ fn classify(sqlstate: &str, message: &str) -> Outcome {
         _ if sqlstate.starts_with("23") => C::Constraint,
         _ if sqlstate.starts_with("08") || sqlstate.starts_with("28") => return Outcome::Connection,
         _ if sqlstate.starts_with("53") || sqlstate.starts_with("54") => C::Resource,
+        // data_exception, including invalid input such as a NUL byte in a literal or an invalid
+        // byte sequence for the encoding (22021): the statement's mistake, never the
+        // connection's, so the connection goes back to the pool.
         _ if sqlstate.starts_with("22") || sqlstate.starts_with("21") => C::Data,
         _ if sqlstate.starts_with("42") || sqlstate == "0A000" => C::Semantic,
         _ => C::Other,
@@ -108,6 +111,8 @@ mod tests {
         assert_eq!(class("42803", ""), Outcome::Class(DbErrorClass::Semantic));
         assert_eq!(class("22012", ""), Outcome::Class(DbErrorClass::Data));
         assert_eq!(class("21000", ""), Outcome::Class(DbErrorClass::Data));
+        assert_eq!(class("22021", ""), Outcome::Class(DbErrorClass::Data), "invalid byte sequence");
+        assert_eq!(class("22P05", ""), Outcome::Class(DbErrorClass::Data), "untranslatable character");
         assert_eq!(class("25006", ""), Outcome::Class(DbErrorClass::ReadOnly));
         assert_eq!(class("42501", ""), Outcome::Class(DbErrorClass::PermissionDenied));
         assert_eq!(class("40P01", ""), Outcome::Class(DbErrorClass::Transient));

@@ -1,8 +1,13 @@
 //! The PostgreSQL sandbox (see [`PostgresExecutor`]).
 
+mod admin;
+mod bound;
 mod decode;
 mod error;
+#[cfg(test)]
+mod guard_tests;
 mod introspect;
+mod privileges;
 mod session;
 mod transform;
 
@@ -16,11 +21,13 @@ use tokio_postgres::{CancelToken, NoTls};
 
 pub use self::transform::PostgresTransformer;
 
+pub(crate) use self::admin::apply_statements;
+
 use self::session::Settings;
 use crate::executor::check_dialect;
 use crate::rows::client_limit;
 use crate::sampling::sample_tables;
-use crate::{ExecError, Executor, IntrospectOptions, Limits, Rows};
+use crate::{ExecError, Executor, IntrospectOptions, Limits, PrivilegeReport, Rows};
 
 /// How long a cancel request may take before the connection is simply dropped.
 const CANCEL_WAIT: Duration = Duration::from_secs(2);
@@ -39,13 +46,35 @@ pub struct PostgresConfig {
     pub pool_size: usize,
     /// Limit for opening a connection or waiting for a free one.
     pub connect_timeout: Duration,
+    /// `work_mem` in kB, set inside each transaction: the memory one sort or hash may use
+    /// before it spills to a temporary file.
+    pub work_mem_kb: u32,
+    /// `temp_file_limit` in kB: the temporary files one session may hold, so a spilling sort
+    /// cannot fill the server's disk. Only a superuser may set it, so it is set inside each
+    /// transaction when the login may, and `tandem db grant` sets it on the granted role.
+    pub temp_file_limit_kb: u32,
 }
 
 impl PostgresConfig {
     pub fn new(url: impl Into<String>) -> Self {
-        Self { url: url.into(), role: None, search_path: None, pool_size: 4, connect_timeout: Duration::from_secs(5) }
+        Self {
+            url: url.into(),
+            role: None,
+            search_path: None,
+            pool_size: 4,
+            connect_timeout: Duration::from_secs(5),
+            work_mem_kb: DEFAULT_WORK_MEM_KB,
+            temp_file_limit_kb: DEFAULT_TEMP_FILE_LIMIT_KB,
+        }
     }
 }
+
+/// PostgreSQL's own default `work_mem`, set explicitly so a server tuned for large
+/// analytical sorts does not hand that memory to every model-written statement.
+pub const DEFAULT_WORK_MEM_KB: u32 = 4 << 10;
+
+/// 256 MiB of temporary files per session.
+pub const DEFAULT_TEMP_FILE_LIMIT_KB: u32 = 256 << 10;
 
 /// Runs validated statements against a PostgreSQL database.
 ///
@@ -84,7 +113,13 @@ impl PostgresExecutor {
                 setting: "pool",
                 source: Some(Box::new(source)),
             })?;
-        let settings = Settings { role: config.role.clone(), search_path: config.search_path.clone(), target };
+        let settings = Settings {
+            role: config.role.clone(),
+            search_path: config.search_path.clone(),
+            work_mem_kb: config.work_mem_kb,
+            temp_file_limit_kb: config.temp_file_limit_kb,
+            target,
+        };
         let executor = Self { pool, settings };
         drop(executor.checkout().await?);
         Ok(executor)
@@ -97,6 +132,19 @@ impl PostgresExecutor {
             source: Box::new(source),
         })?;
         Ok(Lease(Some(object)))
+    }
+
+    /// What the role statements run as, and the login beneath it, can read beyond the
+    /// catalog: superuser, or membership in a predefined role that reads settings,
+    /// statistics, every table or the server's files. Runs under the same guards as a
+    /// statement, with `timeout` as its time limit.
+    pub async fn privileges(&self, timeout: Duration) -> Result<PrivilegeReport, ExecError> {
+        let mut lease = self.checkout().await?;
+        let (client, cancel) = lease.client()?;
+        let outcome =
+            tokio::time::timeout(client_limit(timeout), privileges::read_privileges(client, &self.settings, timeout))
+                .await;
+        settle(lease, cancel, outcome, timeout).await
     }
 
     /// Runs crate-generated or validated SQL through the guarded path.

@@ -5,10 +5,16 @@
 use std::time::Duration;
 
 use futures::{StreamExt, pin_mut};
-use tokio_postgres::{Client, Transaction};
+use tokio_postgres::error::SqlState;
+use tokio_postgres::types::Type;
+use tokio_postgres::{Client, Column, Statement, Transaction};
 
-use super::decode::decode_row;
+use tandem_core::Dialect;
+
+use super::bound::bounded_sql;
+use super::decode::decode_columns;
 use super::error::map_pg;
+use crate::executor::check_text;
 use crate::rows::Collector;
 use crate::{ColumnMeta, ExecError, Limits, Rows};
 
@@ -21,6 +27,8 @@ const MAX_BATCH_ROWS: usize = 256;
 pub(crate) struct Settings {
     pub(crate) role: Option<String>,
     pub(crate) search_path: Option<String>,
+    pub(crate) work_mem_kb: u32,
+    pub(crate) temp_file_limit_kb: u32,
     /// `host:port/database`, for errors.
     pub(crate) target: String,
 }
@@ -48,13 +56,20 @@ pub(crate) async fn begin_guarded<'c>(
     // never goes through the simple protocol.
     let transaction = client.build_transaction().read_only(read_only).start().await.map_err(pg)?;
     let timeout_ms = limit.as_millis().clamp(1, i32::MAX as u128).to_string();
+    let work_mem = format!("{}kB", settings.work_mem_kb.max(64));
+    let temp_file_limit = format!("{}kB", settings.temp_file_limit_kb);
     // Synchronised scans start a sequential scan where a concurrent one is, which would make
-    // `LIMIT`-bounded sampling return different rows from run to run.
+    // `LIMIT`-bounded sampling return different rows from run to run. `temp_file_limit` may
+    // only be set by a superuser; it is set while the login is still itself (before the role
+    // below) and stays for the transaction. Another login gets it from its role's settings,
+    // which `tandem db grant` writes.
     transaction
         .execute(
             "SELECT set_config('statement_timeout', $1, true), set_config('lock_timeout', $1, true), \
-             set_config('synchronize_seqscans', 'off', true)",
-            &[&timeout_ms],
+             set_config('synchronize_seqscans', 'off', true), set_config('work_mem', $2, true), \
+             CASE WHEN (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) \
+             THEN set_config('temp_file_limit', $3, true) END",
+            &[&timeout_ms, &work_mem, &temp_file_limit],
         )
         .await
         .map_err(pg)?;
@@ -107,6 +122,7 @@ async fn run_statement(
     limits: &Limits,
 ) -> Result<Rows, ExecError> {
     let pg = |error| map_pg(error, limits.timeout, &settings.target);
+    check_text(Dialect::Postgres, sql)?;
     // Prepare + bind + execute: the extended protocol runs exactly one statement.
     let statement = transaction.prepare(sql).await.map_err(pg)?;
     if !statement.params().is_empty() {
@@ -117,6 +133,8 @@ async fn run_statement(
         .iter()
         .map(|c| ColumnMeta { name: c.name().to_owned(), type_name: c.type_().name().to_owned() })
         .collect();
+    let n_columns = columns.len();
+    let (statement, flagged) = bounded(transaction, statement, sql, limits.max_bytes).await.map_err(pg)?;
     let portal = transaction.bind(&statement, &[]).await.map_err(pg)?;
     let batch = limits.max_rows.saturating_add(1).clamp(1, MAX_BATCH_ROWS);
     let batch_i32 = i32::try_from(batch).unwrap_or(i32::MAX);
@@ -128,7 +146,12 @@ async fn run_statement(
         while let Some(row) = stream.next().await {
             let row = row.map_err(pg)?;
             n_rows += 1;
-            if !collector.push(decode_row(&row)) {
+            // The byte cap would stop at an oversized row, so the guard stops there too.
+            if flagged && row.try_get::<_, bool>(n_columns).unwrap_or(true) {
+                collector.stop();
+                break 'portal;
+            }
+            if !collector.push(decode_columns(&row, n_columns)) {
                 break 'portal;
             }
         }
@@ -138,6 +161,32 @@ async fn run_statement(
         }
     }
     Ok(collector.finish(columns))
+}
+
+/// The statement to run and whether its last column is the oversize flag: `statement`
+/// itself when none of its columns can be large, else the wrapper of [`bounded_sql`] that
+/// measures each row on the server before it is sent.
+async fn bounded(
+    transaction: &Transaction<'_>,
+    statement: Statement,
+    sql: &str,
+    max_bytes: usize,
+) -> Result<(Statement, bool), tokio_postgres::Error> {
+    let types: Vec<&Type> = statement.columns().iter().map(Column::type_).collect();
+    let Some(wrapped) = bounded_sql(sql, &types, max_bytes) else { return Ok((statement, false)) };
+    // A failed prepare aborts the transaction, so the wrapper is tried under a savepoint.
+    transaction.batch_execute("SAVEPOINT tandem_bound").await?;
+    match transaction.prepare(&wrapped).await {
+        Ok(wrapped) => Ok((wrapped, true)),
+        // PostgreSQL nests every query except one with a data-modifying WITH, which the
+        // read-only transaction refuses when it runs: it runs as written and fails there, with
+        // the error that says why.
+        Err(error) if error.code() == Some(&SqlState::FEATURE_NOT_SUPPORTED) => {
+            transaction.batch_execute("ROLLBACK TO SAVEPOINT tandem_bound").await?;
+            Ok((statement, false))
+        }
+        Err(error) => Err(error),
+    }
 }
 
 #[cfg(test)]

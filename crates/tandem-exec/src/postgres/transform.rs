@@ -160,6 +160,7 @@ impl PgSession<'_> {
     }
 
     async fn prepared(&self, sql: &str, n_params: usize) -> Result<tokio_postgres::Statement, ExecError> {
+        crate::executor::check_text(Dialect::Postgres, sql)?;
         let statement = self.transaction.prepare(sql).await.map_err(|e| self.map(e))?;
         if statement.params().len() != n_params {
             return Err(ExecError::UnboundParameters { n_params: statement.params().len() });

@@ -13,6 +13,7 @@ use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags};
 
 use super::error::{Interruption, map_sqlite};
+use crate::executor::check_text;
 use crate::rows::Collector;
 use crate::{ColumnMeta, ExecError, Limits, Rows, Value};
 
@@ -136,6 +137,7 @@ impl From<rusqlite::Error> for StatementError {
 }
 
 fn run_statement(connection: &Connection, sql: &str, limits: &Limits) -> Result<Rows, StatementError> {
+    check_text(tandem_core::Dialect::Sqlite, sql).map_err(StatementError::Exec)?;
     let mut statement = connection.prepare(sql)?;
     if !statement.readonly() {
         // The authorizer should already have refused it; this is the last check before a step.
@@ -152,6 +154,16 @@ fn run_statement(connection: &Connection, sql: &str, limits: &Limits) -> Result<
     let mut collector = Collector::new(*limits);
     let mut rows = statement.query([])?;
     while let Some(row) = rows.next()? {
+        // A row over the byte cap is where the cap stops reading; measuring first saves
+        // copying values of up to `MAX_VALUE_BYTES` each only to drop them.
+        let mut row_bytes = 0usize;
+        for i in 0..n_columns {
+            row_bytes = row_bytes.saturating_add(raw_bytes(row.get_ref(i)?));
+        }
+        if row_bytes > limits.max_bytes {
+            collector.stop();
+            break;
+        }
         let mut values = Vec::with_capacity(n_columns);
         for (i, type_name) in type_names.iter_mut().enumerate() {
             let value = row.get_ref(i)?;
@@ -172,6 +184,15 @@ fn run_statement(connection: &Connection, sql: &str, limits: &Limits) -> Result<
         .map(|(name, type_name)| ColumnMeta { name, type_name: type_name.unwrap_or("NULL").to_owned() })
         .collect();
     Ok(collector.finish(columns))
+}
+
+/// What a value costs once copied out of SQLite: its bytes, or a scalar's fixed size.
+fn raw_bytes(value: ValueRef<'_>) -> usize {
+    match value {
+        ValueRef::Null => 1,
+        ValueRef::Integer(_) | ValueRef::Real(_) => 8,
+        ValueRef::Text(bytes) | ValueRef::Blob(bytes) => bytes.len(),
+    }
 }
 
 pub(crate) fn storage_class(value: ValueRef<'_>) -> Option<&'static str> {
@@ -337,6 +358,35 @@ mod tests {
         let connection = open_read_only(&path).unwrap();
         let error = run(&connection, "SELECT length(randomblob(100000000))").unwrap_err();
         assert_eq!(error.db_class(), Some(DbErrorClass::Resource));
+        // SQLITE_LIMIT_LENGTH refuses to build either value at all: zeroblob fails with
+        // SQLITE_TOOBIG, printf gives up and returns NULL.
+        let error = run(&connection, "SELECT zeroblob(300000000)").unwrap_err();
+        assert_eq!(error.db_class(), Some(DbErrorClass::Resource), "{error:?}");
+        let rows = run(&connection, "SELECT printf('%.*c', 300000000, 'x')").unwrap();
+        assert_eq!(rows.rows, vec![vec![Value::Null]]);
+        assert!(run(&connection, "SELECT 1").is_ok(), "the connection is usable afterwards");
+    }
+
+    #[test]
+    fn a_row_over_the_byte_cap_is_not_copied_and_ends_the_result() {
+        let (_dir, path) = fixture();
+        let connection = open_read_only(&path).unwrap();
+        let limits = Limits { max_bytes: 1_000, ..Limits::default() };
+        let sql = "SELECT id, CASE WHEN id = 2 THEN zeroblob(5000) ELSE x'01' END FROM t ORDER BY id";
+        let rows =
+            run_guarded(&connection, sql, &limits, Instant::now() + limits.timeout, &Arc::new(AtomicBool::new(false)))
+                .unwrap();
+        assert_eq!(rows.rows, vec![vec![Value::Int(1), Value::Bytes(vec![1])]]);
+        assert!(rows.truncated);
+    }
+
+    #[test]
+    fn nul_bytes_in_the_text_are_invalid_input() {
+        let (_dir, path) = fixture();
+        let connection = open_read_only(&path).unwrap();
+        let error = run(&connection, "SELECT 'a\0b'").unwrap_err();
+        assert!(matches!(error, ExecError::NulInStatement { offset: 9, .. }), "{error:?}");
+        assert!(!error.is_retryable());
     }
 
     #[test]

@@ -208,6 +208,7 @@ impl SqliteSession {
     }
 
     fn prepare<'c>(&'c self, sql: &str, params: &[Param]) -> Result<rusqlite::Statement<'c>, ExecError> {
+        crate::executor::check_text(Dialect::Sqlite, sql)?;
         let mut statement = self.connection.prepare(sql).map_err(|e| self.map(e))?;
         let n_params = statement.parameter_count();
         if n_params != params.len() {

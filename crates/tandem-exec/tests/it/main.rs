@@ -5,6 +5,7 @@
 mod attacks;
 #[cfg(test)]
 mod escape;
+mod least_privilege;
 mod mysql;
 mod postgres;
 mod sqlite;
