@@ -2,7 +2,7 @@
 //! record → wire mapping, and `run_sql` (validator, then the read-only sandbox).
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use tandem_agent::session::{PreviewRecord, SessionError, SessionEvent, SessionId, Sessions, TurnRecord};
@@ -188,10 +188,13 @@ impl SessionService for SessionsService {
     async fn run_sql(&self, sql: &str) -> Result<SqlResult, ServiceError> {
         let catalog = self.sessions.pipeline().catalog();
         let policy = Policy::new(self.executor.dialect()).with_max_rows(self.limits.max_rows as u64);
+        let started = Instant::now();
         let validated = tandem_sql::validate(sql, &policy, catalog).map_err(|rejection| {
             ServiceError::new("invalid_sql", format!("the validator refused the SQL: {rejection}"))
         })?;
-        let rows = self.executor.execute(&validated, &self.limits).await.map_err(|error| {
+        // Validation counts against the statement's time limit: the sandbox gets what is left.
+        let limits = Limits { timeout: self.limits.timeout.saturating_sub(started.elapsed()), ..self.limits };
+        let rows = self.executor.execute(&validated, &limits).await.map_err(|error| {
             if let tandem_exec::ExecError::Timeout { dialect, .. } = &error {
                 tandem_agent::telemetry::record_sandbox_timeout(*dialect);
             }
