@@ -27,8 +27,18 @@ pub enum Command {
         #[command(subcommand)]
         command: ModelsCommand,
     },
-    /// Load the configuration, check it, and print what it resolves to.
-    CheckConfig,
+    /// Load the configuration, check it, and print what it resolves to; with `--db`, also
+    /// check what the database login can read beyond the catalog.
+    CheckConfig {
+        /// `postgres://…` or `mysql://…` to check as `tandem serve --db` would connect.
+        #[arg(long)]
+        db: Option<String>,
+    },
+    /// Database administration for tandem's sandbox.
+    Db {
+        #[command(subcommand)]
+        command: DbCommand,
+    },
     /// Introspect a database and build its retrieval index; prints tables, columns,
     /// full-schema tokens and timings.
     Index {
@@ -51,6 +61,13 @@ pub enum Command {
         #[command(subcommand)]
         command: BenchCommand,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Print (or with --apply run) the SQL for a role that can SELECT the catalog's tables
+    /// and nothing else, with session limits.
+    Grant(crate::commands::db::GrantArgs),
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,9 +1,12 @@
 //! `tandem check-config`: load, validate and show what the configuration resolves to.
 
 use crate::config::{Config, ModelSettings, model::BackendSettings};
+use crate::database;
 use crate::output;
 
-pub fn run(config: &Config) -> anyhow::Result<()> {
+/// Fails, as `tandem serve` would refuse to start, when `db`'s login can read beyond the
+/// catalog and `[database] allow_privileged` is not set.
+pub async fn run(config: &Config, db: Option<&str>) -> anyhow::Result<()> {
     let settings = config.model_settings()?;
     let server = config.server_settings()?;
     output::line(format!("cache directory: {}", config.cache_dir()?.display()));
@@ -19,6 +22,17 @@ pub fn run(config: &Config) -> anyhow::Result<()> {
         server.api_keys.len(),
         if server.api_keys.is_empty() { ": open to every request" } else { "" },
     ));
+    if let Some(db) = db {
+        let report = database::privileges(config, Some(db)).await?;
+        let role = config.database.role.as_deref().map_or_else(String::new, |role| format!(", role `{role}`"));
+        output::line(format!(
+            "[database] {}{role}: statements run as `{}`, {} privilege finding(s)",
+            database::redact(db),
+            report.user,
+            report.findings.len()
+        ));
+        warnings.extend(database::judge_privileges(config, &report)?);
+    }
     for warning in &warnings {
         output::line(format!("warning: {warning}"));
     }

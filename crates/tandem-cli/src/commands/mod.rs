@@ -5,6 +5,7 @@ mod ask_edit;
 mod bench;
 pub mod bench_retrieval;
 mod check_config;
+pub mod db;
 pub mod eval;
 pub mod index;
 mod models;
@@ -12,7 +13,7 @@ pub mod serve;
 
 use anyhow::Context as _;
 
-use crate::cli::{BenchCommand, Cli, Command};
+use crate::cli::{BenchCommand, Cli, Command, DbCommand};
 use crate::config;
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -20,7 +21,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Ask(args) => ask::run(&config, args).await,
         Command::Models { command } => models::run(&config, command),
-        Command::CheckConfig => check_config::run(&config),
+        Command::CheckConfig { db } => check_config::run(&config, db.as_deref()).await,
+        Command::Db { command: DbCommand::Grant(args) } => db::grant(&config, args).await,
         Command::Index { db, json } => index::run(&config, db.as_deref(), json).await,
         Command::Eval(args) => eval::run(&config, args).await,
         Command::Serve(args) => serve::serve(&config, args).await,

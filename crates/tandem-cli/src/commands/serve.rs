@@ -62,6 +62,7 @@ pub async fn serve(config: &Config, args: ServeArgs) -> anyhow::Result<()> {
     tandem_agent::telemetry::describe();
     // Keys by reference are read before anything slow is loaded: a missing one fails at once.
     let mut server_config = config.server_settings()?;
+    check_login(config, args.db.as_deref()).await?;
     let service = service(config, args.db.as_deref()).await?;
     if let Some(bind) = args.bind {
         server_config.bind = bind;
@@ -77,6 +78,7 @@ pub async fn serve(config: &Config, args: ServeArgs) -> anyhow::Result<()> {
 
 /// `tandem mcp`: MCP on standard input and output until the client closes it.
 pub async fn mcp(config: &Config, args: McpArgs) -> anyhow::Result<()> {
+    check_login(config, args.db.as_deref()).await?;
     let service = service(config, args.db.as_deref()).await?;
     tandem_server::mcp::serve_stdio(service.clone(), MCP_WAIT).await?;
     service.sessions().shutdown();
@@ -127,6 +129,16 @@ async fn service(config: &Config, db: Option<&str>) -> anyhow::Result<Arc<Sessio
         output::progress(format!("resumed {resumed} unfinished turns"));
     }
     Ok(Arc::new(SessionsService::new(sessions, executor, limits)))
+}
+
+/// Refuses a database login that can read beyond the catalog unless `[database]
+/// allow_privileged` is set, and then says so loudly, before anything slow is loaded.
+async fn check_login(config: &Config, db: Option<&str>) -> anyhow::Result<()> {
+    let report = crate::database::privileges(config, db).await?;
+    for warning in crate::database::judge_privileges(config, &report)? {
+        output::progress(format!("WARNING: {warning}"));
+    }
+    Ok(())
 }
 
 async fn shutdown_signal() {

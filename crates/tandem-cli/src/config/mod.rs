@@ -37,6 +37,28 @@ pub struct Config {
     pub transforms: TransformsConfig,
     #[serde(default)]
     pub retrieval: RetrievalConfig,
+    #[serde(default)]
+    pub database: DatabaseConfig,
+}
+
+/// How the sandbox uses the database it reads (the database itself is named by `--db`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseConfig {
+    /// A PostgreSQL role the sandbox switches to (`SET ROLE`) inside every transaction, such
+    /// as the one `tandem db grant` creates. MySQL has no such switch: put the granted user in
+    /// the URL.
+    pub role: Option<String>,
+    /// Start `tandem serve` and `tandem mcp` even when the login can read beyond the catalog
+    /// (a superuser, a role that reads settings, statistics or every table, grants on other
+    /// databases); default false: they refuse to start.
+    #[serde(default)]
+    pub allow_privileged: bool,
+    /// PostgreSQL `work_mem` of each statement in kB; default 4096.
+    pub work_mem_kb: Option<u32>,
+    /// PostgreSQL `temp_file_limit` in kB (a superuser login sets it per transaction; a granted
+    /// role carries it as its own setting); default 262144 (256 MiB).
+    pub temp_file_limit_kb: Option<u32>,
 }
 
 /// Schema retrieval.
@@ -291,6 +313,26 @@ mod tests {
             jail.create_file("v.toml", "[sessions]\nstore = \"redis://x\"\n")?;
             let config = load(Some(Path::new("v.toml"))).map_err(|e| e.to_string())?;
             assert!(config.sessions_store().is_err());
+            Ok(())
+        });
+    }
+
+    #[test]
+    #[expect(clippy::result_large_err, reason = "figment's Jail closures return figment's own error type")]
+    fn database_settings_load_from_file_and_environment() {
+        figment::Jail::expect_with(|jail| {
+            let config = load(None).map_err(|e| e.to_string())?;
+            assert_eq!(config.database, DatabaseConfig::default());
+            assert!(!config.database.allow_privileged, "a privileged login is refused by default");
+            jail.create_file("t.toml", "[database]\nrole = \"tandem_ro\"\ntemp_file_limit_kb = 1024\n")?;
+            jail.set_env("TANDEM_DATABASE__ALLOW_PRIVILEGED", "true");
+            let config = load(Some(Path::new("t.toml"))).map_err(|e| e.to_string())?;
+            assert_eq!(config.database.role.as_deref(), Some("tandem_ro"));
+            assert_eq!(config.database.temp_file_limit_kb, Some(1024));
+            assert!(config.database.allow_privileged);
+            jail.create_file("u.toml", "[database]\nallow_priviledged = true\n")?;
+            let error = load(Some(Path::new("u.toml"))).unwrap_err().to_string();
+            assert!(error.contains("allow_priviledged"), "{error}");
             Ok(())
         });
     }

@@ -2,6 +2,7 @@
 
 mod ask;
 mod eval;
+mod privileges;
 #[cfg(test)]
 mod serve;
 

@@ -15,7 +15,7 @@ const KEY_VAR: &str = "TANDEM_IT_SERVE_KEY";
 const KEY: &str = "serve-test-key-6f1c2a";
 
 /// The running binary; killed when dropped, so a failing test leaves no server behind.
-struct Served {
+pub(crate) struct Served {
     child: Child,
     base: String,
     log: Arc<Mutex<String>>,
@@ -29,13 +29,13 @@ impl Drop for Served {
 }
 
 impl Served {
-    fn log(&self) -> String {
+    pub(crate) fn log(&self) -> String {
         self.log.lock().map(|log| log.clone()).unwrap_or_default()
     }
 }
 
 /// Starts `tandem serve` on a free port and waits for the line that names its address.
-fn serve(config: &std::path::Path, db: &std::path::Path, envs: &[(&str, &str)]) -> Result<Served, String> {
+pub(crate) fn serve(config: &std::path::Path, db: &std::path::Path, envs: &[(&str, &str)]) -> Result<Served, String> {
     let mut command = Command::new(env!("CARGO_BIN_EXE_tandem"));
     command
         .args(["serve", "--config", config.to_str().unwrap(), "--db", db.to_str().unwrap(), "--bind", "127.0.0.1:0"])
