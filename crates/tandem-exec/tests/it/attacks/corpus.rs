@@ -445,6 +445,8 @@ pub const CASES: &[(u8, &str, Expect)] = &[
     (S, "SELECT load_extensiоn('x')", Reject("denied_function")),
     (P, "SELECT pg_sleеp(10)", Reject("denied_function")),
     (M, "SELECT SLEEΡ(10)", Reject("denied_function")),
+    // A cast the engine refuses: the error names a catalog value, never anything outside it.
+    (P, "SELECT CAST(name AS int) FROM item", Refused),
     // Comment and quoting tricks: accepted, and harmless because the normalised text is
     // printed from the syntax tree (comments never reach the database, quotes are re-escaped).
     (ALL, "SELECT name FROM item -- ; DROP TABLE item", Runs),
