@@ -397,8 +397,19 @@ pub(crate) fn standing(dialect: Dialect, name: &str, in_from: bool) -> Standing 
 
 /// Whether a function's qualifier is one the dialect's built-ins live in (`pg_catalog.lower`).
 /// Any other qualifier names a user-defined function, which is denied whatever its name.
-pub(crate) fn builtin_qualifier(dialect: Dialect, qualifier: &str) -> bool {
+fn builtin_qualifier(dialect: Dialect, qualifier: &str) -> bool {
     dialect == Dialect::Postgres && qualifier.eq_ignore_ascii_case("pg_catalog")
+}
+
+/// Whether a function call's qualifier names a user-defined function: any qualifier but the
+/// dialect's built-in schema.
+pub(crate) fn user_qualifier(function_name: &sqlparser::ast::ObjectName, dialect: Dialect) -> bool {
+    let parts = &function_name.0;
+    match parts.as_slice() {
+        [_] => false,
+        [qualifier, _] => !qualifier.as_ident().is_some_and(|q| builtin_qualifier(dialect, &q.value)),
+        _ => true,
+    }
 }
 
 /// The allowlist as a Markdown table, one row per function, for `docs/sql-functions.md`.

@@ -6,9 +6,8 @@ use std::ops::ControlFlow;
 use sqlparser::ast::{Expr, Function, ObjectName, Query, Select, Spanned, Statement, TableFactor, Visit, Visitor};
 use tandem_core::Dialect;
 
-use crate::functions::{Standing, standing};
+use crate::functions::{Standing, standing, user_qualifier};
 use crate::parse::Source;
-use crate::syntax::user_qualifier;
 use crate::violation::{Violation, ViolationCode};
 
 /// The class of a statement that is not a plain query.

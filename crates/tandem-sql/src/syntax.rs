@@ -12,12 +12,11 @@ use std::collections::HashSet;
 use std::ops::ControlFlow;
 
 use sqlparser::ast::{
-    BinaryOperator, Expr, Function, FunctionArguments, InTarget, Query, Select, SetExpr, Spanned, TableFactor, Visit,
-    Visitor,
+    BinaryOperator, Expr, Function, FunctionArguments, InTarget, Query, Select, Spanned, TableFactor, Visit, Visitor,
 };
 use tandem_core::Dialect;
 
-use crate::functions::{Standing, builtin_qualifier, standing};
+use crate::functions::{Standing, standing};
 use crate::parse::Source;
 use crate::violation::{Violation, ViolationCode};
 
@@ -87,7 +86,7 @@ impl Visitor for Checker<'_, '_> {
         }
         let Query {
             with: _,
-            body,
+            body: _,
             order_by: _,
             limit_clause: _,
             fetch: _,
@@ -106,7 +105,6 @@ impl Visitor for Checker<'_, '_> {
         if !pipe_operators.is_empty() {
             self.unsupported("a pipe operator", query.span());
         }
-        self.set_expr(body);
         ControlFlow::Continue(())
     }
 
@@ -214,20 +212,6 @@ impl Visitor for Checker<'_, '_> {
     }
 }
 
-impl Checker<'_, '_> {
-    fn set_expr(&mut self, body: &SetExpr) {
-        match body {
-            SetExpr::Select(_) | SetExpr::Query(_) | SetExpr::Values(_) | SetExpr::Table(_) => {}
-            SetExpr::SetOperation { left, right, .. } => {
-                self.set_expr(left);
-                self.set_expr(right);
-            }
-            // The guard refuses data-modifying bodies with their own codes.
-            SetExpr::Insert(_) | SetExpr::Update(_) | SetExpr::Delete(_) | SetExpr::Merge(_) => {}
-        }
-    }
-}
-
 /// What is unsupported about `expr` itself (not its children, which the visitor reaches).
 fn unsupported_expr(expr: &Expr, dialect: Dialect) -> Option<&'static str> {
     use Expr as E;
@@ -307,15 +291,5 @@ fn unsupported_expr(expr: &Expr, dialect: Dialect) -> Option<&'static str> {
         E::Prior(_) => Some("`PRIOR`"),
         E::Lambda(_) => Some("a lambda"),
         E::MemberOf(_) => Some("`MEMBER OF`"),
-    }
-}
-
-/// The qualifier of a function call that names a user-defined function, if any.
-pub(crate) fn user_qualifier(function_name: &sqlparser::ast::ObjectName, dialect: Dialect) -> bool {
-    let parts = &function_name.0;
-    match parts.as_slice() {
-        [_] => false,
-        [qualifier, _] => !qualifier.as_ident().is_some_and(|q| builtin_qualifier(dialect, &q.value)),
-        _ => true,
     }
 }
